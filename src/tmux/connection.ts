@@ -1,0 +1,364 @@
+/**
+ * One tmux control-mode connection: a `tmux -u -C` client process over pipes,
+ * commands pipelined one per line, replies matched in order.
+ *
+ * It uses `node:child_process` rather than execa: the process lives as long
+ * as the connection and its output is a raw byte stream fed straight to the
+ * parser, where execa's buffering, line splitting and encoding layers would
+ * only add copies.
+ *
+ * @module
+ */
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { EventEmitter } from 'eventemitter3';
+import {
+  AbortedError,
+  CommandTimeoutError,
+  ConnectionClosedError,
+  ServerNotRunningError,
+  TmuxCommandError,
+  TmuxNotFoundError,
+  TmuxProtocolError,
+  type OrchestratorError,
+} from '../errors.js';
+import { Queue } from '../util/queue.js';
+import { integerAtLeast, positiveNumber } from '../util/options.js';
+import { ControlModeParser, type ControlMessage } from './protocol.js';
+import { parseNotification, type Notification } from './notifications.js';
+import { formatCommandLine } from './quote.js';
+import type { CommandRunner, RunOptions } from './runner.js';
+import { describeServer, serverArgs, tmuxEnvironment, type TmuxServerOptions } from './server.js';
+import { detectTmuxVersion, tmuxFeatures, type TmuxFeatures, type TmuxVersion } from './version.js';
+import { runTmuxProcess } from './exec.js';
+
+/** The session control connections attach to. User-facing listings leave it out. */
+export const CONTROL_SESSION = '__tmo-control';
+
+/** Options of {@link ControlConnection.open}. */
+export interface ControlConnectionOptions extends TmuxServerOptions {
+  /**
+   * Start the server when none is running. When `false`, connecting to a
+   * server that is not running throws `ServerNotRunningError`.
+   * @default false
+   */
+  readonly startServer?: boolean;
+  /**
+   * Default per-command timeout in milliseconds.
+   * @default 10000
+   */
+  readonly commandTimeoutMs?: number;
+  /**
+   * How long to wait for tmux to accept the connection, in milliseconds.
+   * @default 10000
+   */
+  readonly connectTimeoutMs?: number;
+  /**
+   * How long `close()` waits for the tmux client to exit before killing it.
+   * @default 2000
+   */
+  readonly closeTimeoutMs?: number;
+}
+
+/** Why a connection closed. */
+export interface ConnectionCloseEvent {
+  /** Human-readable reason: tmux's `%exit` reason, the exit code or signal, or `closed by caller`. */
+  readonly reason: string;
+  /** `true` when `close()` was called; `false` when tmux or the process went away. */
+  readonly expected: boolean;
+}
+
+/** Events of a {@link ControlConnection}. */
+export interface ControlConnectionEvents {
+  /** Every notification tmux sends, in order. */
+  notification: (notification: Notification) => void;
+  /** The connection closed; every pending command has been rejected. */
+  close: (event: ConnectionCloseEvent) => void;
+}
+
+interface PendingCommand {
+  readonly argv: readonly string[];
+  settled: boolean;
+  resolve(lines: string[]): void;
+  reject(error: OrchestratorError): void;
+}
+
+const STDERR_TAIL_BYTES = 2048;
+
+/**
+ * Commands whose own notifications (`%pause`, `%continue` from
+ * `refresh-client -A`) tmux writes inside their reply block on versions that
+ * otherwise keep notifications out of blocks. They print no output of their
+ * own, so every such line in their reply is a notification.
+ */
+const COMMANDS_NOTIFYING_IN_BLOCK = new Set(['refresh-client', 'refresh']);
+
+/**
+ * A single control-mode connection to a tmux server. Most code uses
+ * {@link TmuxClient} (typed helpers) or `ConnectionPool` on top of it.
+ *
+ * @example
+ * await using connection = await ControlConnection.open({ socketName: 'agents', startServer: true });
+ * const lines = await connection.run(['list-sessions', '-F', '#{session_name}']);
+ */
+export class ControlConnection extends EventEmitter<ControlConnectionEvents> implements CommandRunner {
+  /** The tmux version this connection talks to. */
+  readonly version: TmuxVersion;
+  /** The version's feature gates. */
+  readonly features: TmuxFeatures;
+  /** The server this connection talks to. */
+  readonly server: TmuxServerOptions;
+
+  readonly #child: ChildProcessWithoutNullStreams;
+  readonly #parser: ControlModeParser;
+  readonly #pending = new Queue<PendingCommand>();
+  readonly #commandTimeoutMs: number;
+  readonly #closeTimeoutMs: number;
+  #stderr = '';
+  #exitReason: string | undefined;
+  #closedReason: string | undefined;
+  #closing: Promise<void> | undefined;
+  #exited: Promise<void>;
+  #commands = 0;
+
+  private constructor(
+    child: ChildProcessWithoutNullStreams,
+    server: TmuxServerOptions,
+    version: TmuxVersion,
+    commandTimeoutMs: number,
+    closeTimeoutMs: number,
+  ) {
+    super();
+    this.#child = child;
+    this.server = server;
+    this.version = version;
+    this.features = tmuxFeatures(version);
+    this.#parser = new ControlModeParser({ notificationsInBlocks: this.features.notificationsInBlocks });
+    this.#commandTimeoutMs = commandTimeoutMs;
+    this.#closeTimeoutMs = closeTimeoutMs;
+    this.#exited = new Promise((resolve) => child.once('close', () => resolve()));
+  }
+
+  /**
+   * Starts a control client and waits until tmux accepts it.
+   *
+   * @throws {@link TmuxNotFoundError}, `TmuxVersionError`, {@link ServerNotRunningError},
+   *   or {@link ConnectionClosedError} when tmux refuses the connection.
+   */
+  static async open(options: ControlConnectionOptions = {}): Promise<ControlConnection> {
+    const commandTimeoutMs = positiveNumber('commandTimeoutMs', options.commandTimeoutMs, 10_000);
+    const connectTimeoutMs = positiveNumber('connectTimeoutMs', options.connectTimeoutMs, 10_000);
+    const closeTimeoutMs = integerAtLeast('closeTimeoutMs', options.closeTimeoutMs, 2_000, 0);
+    const args = serverArgs(options);
+    const tmuxPath = options.tmuxPath ?? 'tmux';
+    const version = await detectTmuxVersion(tmuxPath);
+    if (options.startServer !== true) await assertServerRunning(options);
+
+    const child = spawn(
+      tmuxPath,
+      [...args, '-u', '-C', 'new-session', '-A', '-s', CONTROL_SESSION, '-x', '80', '-y', '24', 'cat'],
+      { stdio: ['pipe', 'pipe', 'pipe'], env: tmuxEnvironment() },
+    );
+    const connection = new ControlConnection(child, options, version, commandTimeoutMs, closeTimeoutMs);
+    await connection.#handshake(connectTimeoutMs);
+    try {
+      await connection.#removeControlSessionWhenUnattached();
+    } catch (error) {
+      await connection.close();
+      throw error;
+    }
+    return connection;
+  }
+
+  /** Process id of the `tmux -C` client, or `undefined` if it failed to start. */
+  get pid(): number | undefined {
+    return this.#child.pid;
+  }
+
+  /** Commands sent and not yet answered (including timed-out ones whose reply is still due). */
+  get pending(): number {
+    return this.#pending.length;
+  }
+
+  /** Commands sent over this connection's lifetime. */
+  get commandCount(): number {
+    return this.#commands;
+  }
+
+  /** `true` once the connection is closed or closing; `run()` then rejects. */
+  get closed(): boolean {
+    return this.#closedReason !== undefined || this.#closing !== undefined;
+  }
+
+  /**
+   * Runs one command. Every element of `argv` reaches tmux literally.
+   *
+   * @throws {@link TmuxCommandError} when tmux reports an error,
+   *   {@link CommandTimeoutError}, {@link AbortedError}, {@link ConnectionClosedError},
+   *   or `InvalidArgumentError` for an argument tmux cannot carry (nothing is sent).
+   */
+  run(argv: readonly string[], options: RunOptions = {}): Promise<string[]> {
+    return new Promise<string[]>((resolve, reject) => {
+      const line = formatCommandLine(argv);
+      if (this.closed) throw new ConnectionClosedError(this.#closedReason ?? 'closing');
+      const signal = options.signal;
+      if (signal?.aborted === true) throw new AbortedError(signal.reason);
+      const timeoutMs = positiveNumber('timeoutMs', options.timeoutMs, this.#commandTimeoutMs);
+
+      const settle = (): boolean => {
+        if (command.settled) return false;
+        command.settled = true;
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
+        return true;
+      };
+      const command: PendingCommand = {
+        argv,
+        settled: false,
+        resolve: (lines) => settle() && resolve(lines),
+        reject: (error) => settle() && reject(error),
+      };
+      const onAbort = (): void => command.reject(new AbortedError(signal?.reason));
+      const timer = setTimeout(() => command.reject(new CommandTimeoutError(argv, timeoutMs)), timeoutMs);
+      signal?.addEventListener('abort', onAbort, { once: true });
+
+      this.#pending.push(command);
+      this.#commands++;
+      this.#child.stdin.write(`${line}\n`);
+    });
+  }
+
+  /**
+   * Closes the connection: tmux answers what it already read, then the client
+   * exits (killed after `closeTimeoutMs`). Idempotent; commands still pending
+   * when it exits reject with {@link ConnectionClosedError}.
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#shutdown();
+    return this.#closing;
+  }
+
+  /** Same as {@link ControlConnection.close}, for `await using`. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  async #shutdown(): Promise<void> {
+    if (this.#closedReason !== undefined) return;
+    this.#exitReason ??= 'closed by caller';
+    this.#child.stdin.end();
+    const timer = setTimeout(() => this.#child.kill('SIGKILL'), this.#closeTimeoutMs);
+    await this.#exited;
+    clearTimeout(timer);
+  }
+
+  /**
+   * Makes tmux kill the control session once no control client is attached to
+   * it. tmux's own `destroy-unattached` crashes the server when several
+   * clients of such sessions exit at the same moment (seen on 3.3a), so a
+   * `client-detached` hook on the session does it instead, and
+   * `destroy-unattached` is turned off there in case a configuration turns it
+   * on globally.
+   */
+  async #removeControlSessionWhenUnattached(): Promise<void> {
+    const [sessionId] = await this.run(['display-message', '-p', '#{session_id}']);
+    if (sessionId === undefined || !/^\$\d+$/u.test(sessionId)) {
+      throw new TmuxProtocolError(`expected the control session's id, got ${JSON.stringify(sessionId)}`);
+    }
+    const killWhenUnattached = formatCommandLine([
+      'if-shell',
+      '-F',
+      '#{==:#{session_attached},0}',
+      formatCommandLine(['kill-session', '-t', sessionId]),
+    ]);
+    // Without -t both apply to this client's session: the control session.
+    await Promise.all([
+      this.run(['set-option', 'destroy-unattached', 'off']),
+      this.run(['set-hook', 'client-detached', killWhenUnattached]),
+    ]);
+  }
+
+  #handshake(timeoutMs: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const child = this.#child;
+      let accepted = false;
+      const fail = (error: OrchestratorError): void => {
+        clearTimeout(timer);
+        child.kill('SIGKILL');
+        reject(error);
+      };
+      const timer = setTimeout(
+        () => fail(new ConnectionClosedError(`tmux did not accept the control connection within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+      child.stdin.on('error', () => {
+        // EPIPE after the client died; the close handler reports it.
+      });
+      child.stderr.on('data', (chunk: Buffer) => {
+        this.#stderr = (this.#stderr + chunk.toString('utf8')).slice(-STDERR_TAIL_BYTES);
+      });
+      child.once('error', (error) => fail(new TmuxNotFoundError(this.server.tmuxPath ?? 'tmux', error)));
+      child.stdout.on('data', (chunk: Buffer) => {
+        for (const message of this.#parser.push(chunk)) {
+          if (!accepted && message.kind === 'reply' && message.flags === 0) {
+            accepted = true;
+            clearTimeout(timer);
+            if (message.ok) resolve();
+            else fail(new ConnectionClosedError(`tmux refused the control connection: ${message.lines.join(' ')}`));
+            continue;
+          }
+          this.#dispatch(message);
+        }
+      });
+      child.once('close', (code, signal) => {
+        const reason = this.#exitReason ?? this.#describeExit(code, signal);
+        this.#closedReason = reason;
+        for (const command of this.#pending.drain()) command.reject(new ConnectionClosedError(reason));
+        if (!accepted) {
+          clearTimeout(timer);
+          reject(new ConnectionClosedError(reason));
+        }
+        this.emit('close', { reason, expected: this.#closing !== undefined });
+      });
+    });
+  }
+
+  #dispatch(message: ControlMessage): void {
+    if (message.kind === 'reply') {
+      if (message.flags === 0) return; // not an answer to one of our commands
+      const command = this.#pending.shift();
+      if (command === undefined) return;
+      const lines = COMMANDS_NOTIFYING_IN_BLOCK.has(command.argv[0] ?? '') ? this.#emitInBlockNotifications(message.lines) : message.lines;
+      if (message.ok) command.resolve(lines as string[]);
+      else command.reject(new TmuxCommandError(command.argv, lines.join('\n')));
+      return;
+    }
+    // After `close()`, tmux's own `%exit` does not replace the caller's reason.
+    if (message.kind === 'exit') this.#exitReason ??= message.reason ?? 'tmux client exited';
+    this.emit('notification', message);
+  }
+
+  /** Emits the reply lines that are notifications and returns the others. */
+  #emitInBlockNotifications(lines: readonly string[]): readonly string[] {
+    const rest: string[] = [];
+    for (const line of lines) {
+      const notification = line.startsWith('%') ? parseNotification(Buffer.from(line, 'utf8')) : undefined;
+      if (notification === undefined) rest.push(line);
+      else this.emit('notification', notification);
+    }
+    return rest;
+  }
+
+  #describeExit(code: number | null, signal: NodeJS.Signals | null): string {
+    const stderr = this.#stderr.trim();
+    const how = signal !== null ? `tmux client killed by ${signal}` : `tmux client exited with code ${String(code)}`;
+    return stderr === '' ? how : `${how}: ${stderr}`;
+  }
+}
+
+/** Throws {@link ServerNotRunningError} unless a server answers on the socket. */
+async function assertServerRunning(server: TmuxServerOptions): Promise<void> {
+  const result = await runTmuxProcess(server, ['list-sessions', '-F', '#{session_id}']);
+  if (result.exitCode !== 0) {
+    throw new ServerNotRunningError(describeServer(server), result.stderr.trim());
+  }
+}
