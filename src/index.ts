@@ -14,13 +14,11 @@ export type {
   NewSessionResult,
   NewWindowOptions,
   NewWindowResult,
-  NotifyingRunner,
   OptionScope,
-  PaneOutputEvent,
   SpawnOptions,
   SplitWindowOptions,
-  TmuxClientEvents,
 } from './tmux/client.js';
+export type { NotifyingRunner, PaneOutputEvent, TmuxClientEvents } from './tmux/client-events.js';
 export { ControlConnection, CONTROL_SESSION } from './tmux/connection.js';
 export type { ConnectionCloseEvent, ControlConnectionEvents, ControlConnectionOptions } from './tmux/connection.js';
 export { ExecRunner, runTmuxProcess } from './tmux/exec.js';

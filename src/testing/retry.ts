@@ -38,7 +38,8 @@ export class RetryTimeoutError extends OrchestratorError {
 
 /**
  * Calls `condition` until it returns a truthy value (which is returned) or the
- * deadline passes. A condition that throws counts as not yet true.
+ * deadline passes. A condition that throws counts as not yet true; one still
+ * running at the deadline is abandoned.
  *
  * @throws {@link RetryTimeoutError} with the last value or error.
  * @example
@@ -53,13 +54,28 @@ export async function retryUntil<T>(
   const deadline = performance.now() + timeoutMs;
   let last: unknown;
   for (;;) {
-    try {
-      last = await condition();
-      if (last) return last as NonNullable<T>;
-    } catch (error) {
-      last = error;
+    const outcome = await attempt(condition, deadline - performance.now());
+    if (outcome.kind === 'value' && outcome.value) return outcome.value as NonNullable<T>;
+    if (outcome.kind !== 'late') last = outcome.kind === 'value' ? outcome.value : outcome.error;
+    if (outcome.kind === 'late' || performance.now() >= deadline) {
+      throw new RetryTimeoutError(options.description ?? 'a condition', timeoutMs, last);
     }
-    if (performance.now() >= deadline) throw new RetryTimeoutError(options.description ?? 'a condition', timeoutMs, last);
     await delay(intervalMs);
   }
+}
+
+type Attempt<T> = { kind: 'value'; value: T } | { kind: 'error'; error: unknown } | { kind: 'late' };
+
+/** Runs the condition once, giving up on it (`late`) after `withinMs`. */
+function attempt<T>(condition: () => T | Promise<T>, withinMs: number): Promise<Attempt<T>> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve({ kind: 'late' }), Math.max(0, withinMs));
+    Promise.resolve()
+      .then(condition)
+      .then(
+        (value) => resolve({ kind: 'value', value }),
+        (error: unknown) => resolve({ kind: 'error', error }),
+      )
+      .finally(() => clearTimeout(timer));
+  });
 }

@@ -4,13 +4,16 @@
  *
  * @module
  */
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { InvalidOptionError } from '../errors.js';
 import { TmuxClient } from '../tmux/client.js';
 import type { ControlConnectionOptions } from '../tmux/connection.js';
-import { runTmuxProcess } from '../tmux/exec.js';
+import { runTmuxCommands, runTmuxProcess } from '../tmux/exec.js';
 import type { TmuxServerOptions } from '../tmux/server.js';
+import { retryUntil } from './retry.js';
 
 /** Options of {@link createTestServer}. */
 export interface TestServerOptions {
@@ -43,6 +46,9 @@ export interface TestServer {
  * Starts a tmux server on a socket of its own (`-S` in a new temporary
  * directory), with no user configuration, that stays up with no sessions.
  *
+ * @throws `TmuxNotFoundError` when tmux cannot run, `InvalidOptionError` when
+ *   it rejects a `config` line (the directory is removed again either way).
+ *
  * @example
  * const tmux = await createTestServer();
  * afterAll(() => tmux.kill());
@@ -58,15 +64,32 @@ export async function createTestServer(options: TestServerOptions = {}): Promise
     configFile,
     ...(options.tmuxPath === undefined ? {} : { tmuxPath: options.tmuxPath }),
   };
-  const started = await runTmuxProcess(server, ['start-server']);
-  if (started.exitCode !== 0) {
+  let serverPid = Number.NaN;
+  try {
+    // The configuration is sourced by a client rather than read at start, so a
+    // line tmux rejects is reported instead of leaving no server behind.
+    const started = await runTmuxCommands({ ...server, configFile: '/dev/null' }, [
+      ['start-server'],
+      ['set-option', '-s', 'exit-empty', 'off'],
+      ['display-message', '-p', '#{pid}'],
+      ['source-file', configFile],
+    ]);
+    serverPid = Number.parseInt(started.stdout, 10);
+    if (started.exitCode !== 0) {
+      await runTmuxProcess(server, ['kill-server']);
+      // tmux prints what `source-file` rejected on standard output.
+      const message = `${started.stdout}${started.stderr}`.trim();
+      throw new InvalidOptionError(`Expected \`config\` lines tmux accepts, got: ${message}`);
+    }
+  } catch (error) {
     await rm(directory, { recursive: true, force: true });
-    throw new Error(`could not start a test tmux server: ${started.stderr.trim()}`);
+    throw error;
   }
   let killed: Promise<void> | undefined;
   const kill = (): Promise<void> => {
     killed ??= (async () => {
       await runTmuxProcess(server, ['kill-server']).catch(() => undefined);
+      await ensureExited(serverPid);
       await rm(directory, { recursive: true, force: true });
     })();
     return killed;
@@ -79,4 +102,31 @@ export async function createTestServer(options: TestServerOptions = {}): Promise
     kill,
     [Symbol.asyncDispose]: kill,
   };
+}
+
+/**
+ * Waits for the server process to exit after `kill-server`, and kills it if it
+ * has not within a second: a server whose control clients have stopped
+ * reading (their reader crashed or exited) can wait on them forever.
+ */
+async function ensureExited(pid: number): Promise<void> {
+  if (!Number.isInteger(pid) || pid <= 0) return;
+  const alive = (): boolean => {
+    try {
+      process.kill(pid, 0);
+    } catch {
+      return false;
+    }
+    // An exited server nobody has reaped yet is a zombie: gone for our purposes.
+    try {
+      return !/^\d+ \(.*\) Z/su.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    } catch {
+      return true; // no /proc (macOS): the signal check stands
+    }
+  };
+  try {
+    await retryUntil(() => !alive(), { timeoutMs: 1_000, description: `tmux server ${pid} to exit` });
+  } catch {
+    process.kill(pid, 'SIGKILL');
+  }
 }

@@ -8,39 +8,11 @@ import { EventEmitter } from 'eventemitter3';
 import { ConnectionClosedError, InvalidArgumentError, TmuxCommandError, TmuxProtocolError } from '../errors.js';
 import { ControlConnection, CONTROL_SESSION, type ConnectionCloseEvent, type ControlConnectionOptions } from './connection.js';
 import { PaneTextDecoder } from './escape.js';
-import type { Notification, OutputNotification } from './notifications.js';
-import { assertCarriable } from './quote.js';
+import type { NotifyingRunner, TmuxClientEvents } from './client-events.js';
+import type { Notification } from './notifications.js';
+import { assertCarriable, escapeFormat } from './quote.js';
 import { PANE_ROW, SESSION_ROW, WINDOW_ROW, type PaneInfo, type SessionInfo, type WindowInfo } from './rows.js';
 import type { CommandRunner, RunOptions } from './runner.js';
-
-/** Output a pane wrote, decoded. */
-export interface PaneOutputEvent extends OutputNotification {
-  /** The bytes as text; a character split across notifications arrives whole in the later one. */
-  readonly text: string;
-}
-
-type NotificationEvents = {
-  [K in Exclude<Notification['kind'], 'output'>]: (notification: Extract<Notification, { kind: K }>) => void;
-};
-
-/** Events of a {@link TmuxClient}: one per notification kind, plus `output`, `notification` and `close`. */
-export interface TmuxClientEvents extends NotificationEvents {
-  /** A pane wrote output (only panes in windows linked into the control session). */
-  output: (event: PaneOutputEvent) => void;
-  /** Every notification, raw, before its own event. */
-  notification: (notification: Notification) => void;
-  /** The underlying connection closed. */
-  close: (event: ConnectionCloseEvent) => void;
-}
-
-/** A runner that also reports tmux notifications, such as a control connection or a pool. */
-export interface NotifyingRunner extends CommandRunner {
-  on(event: 'notification', listener: (notification: Notification) => void): unknown;
-  on(event: 'close', listener: (event: ConnectionCloseEvent) => void): unknown;
-  off(event: 'notification', listener: (notification: Notification) => void): unknown;
-  off(event: 'close', listener: (event: ConnectionCloseEvent) => void): unknown;
-  close(): Promise<void>;
-}
 
 /** Where a new pane's process starts, and with what. */
 export interface SpawnOptions {
@@ -73,6 +45,7 @@ export interface NewSessionOptions extends SpawnOptions {
 export interface NewWindowOptions extends SpawnOptions {
   /** The session (id `$N`, or `=name`) to add the window to. */
   readonly target: string;
+  /** Window name; tmux names it after its command when unset. */
   readonly name?: string;
 }
 
@@ -98,15 +71,21 @@ export interface CaptureOptions {
 
 /** Ids of what `newSession` created. */
 export interface NewSessionResult {
+  /** The new session, `$N`. */
   readonly sessionId: string;
+  /** Its name (the one given, or the one tmux chose). */
   readonly sessionName: string;
+  /** Its first window, `@N`. */
   readonly windowId: string;
+  /** That window's pane, `%N`. */
   readonly paneId: string;
 }
 
 /** Ids of what `newWindow` created. */
 export interface NewWindowResult {
+  /** The new window, `@N`. */
   readonly windowId: string;
+  /** Its pane, `%N`. */
   readonly paneId: string;
 }
 
@@ -187,6 +166,8 @@ export class TmuxClient extends EventEmitter<TmuxClientEvents> implements Comman
 
   /** `true` when a session with exactly this name exists. */
   async hasSession(name: string): Promise<boolean> {
+    // No session can have such a name; in a target `:` and `.` would name a window or pane.
+    if (name === '' || ALTERED_IN_SESSION_NAMES.test(name)) return false;
     try {
       await this.run(['has-session', '-t', `=${name}`], { readOnly: true });
       return true;
@@ -200,8 +181,9 @@ export class TmuxClient extends EventEmitter<TmuxClientEvents> implements Comman
   async newSession(options: NewSessionOptions = {}): Promise<NewSessionResult> {
     if (options.name !== undefined) validateSessionName(options.name);
     const argv = ['new-session', '-d', '-P', '-F', '#{session_id}\u001f#{window_id}\u001f#{pane_id}\u001f#{session_name}'];
-    if (options.name !== undefined) argv.push('-s', options.name);
-    if (options.windowName !== undefined) argv.push('-n', options.windowName);
+    // tmux expands the name, window name and start directory as formats.
+    if (options.name !== undefined) argv.push('-s', escapeFormat(options.name));
+    if (options.windowName !== undefined) argv.push('-n', escapeFormat(options.windowName));
     argv.push('-x', String(options.width ?? 80), '-y', String(options.height ?? 24));
     const [sessionId, windowId, paneId, sessionName] = splitCreated(await this.run([...argv, ...spawnArgs(options)]), 4);
     return { sessionId, windowId, paneId, sessionName } as NewSessionResult;
@@ -210,7 +192,7 @@ export class TmuxClient extends EventEmitter<TmuxClientEvents> implements Comman
   /** Creates a window (without switching to it) and returns its id and its pane's id. */
   async newWindow(options: NewWindowOptions): Promise<NewWindowResult> {
     const argv = ['new-window', '-d', '-P', '-F', '#{window_id}\u001f#{pane_id}', '-t', `${options.target}:`];
-    if (options.name !== undefined) argv.push('-n', options.name);
+    if (options.name !== undefined) argv.push('-n', escapeFormat(options.name));
     const [windowId, paneId] = splitCreated(await this.run([...argv, ...spawnArgs(options)]), 2);
     return { windowId, paneId } as NewWindowResult;
   }
@@ -337,17 +319,26 @@ function isNotifying(runner: CommandRunner): runner is NotifyingRunner {
   return typeof (runner as Partial<NotifyingRunner>).on === 'function' && typeof (runner as Partial<NotifyingRunner>).close === 'function';
 }
 
+/**
+ * Characters tmux changes in a session name: `:` and `.` become `_`, and
+ * `$`, the backslash and control characters are stored escaped (seen on 3.3a), so a
+ * name holding any of them could not be found again by that name.
+ */
+const ALTERED_IN_SESSION_NAMES = /[:.$\\\u0000-\u001f\u007f]/u;
+
 function validateSessionName(name: string): void {
   assertCarriable(name, 'session name');
-  if (name === '' || /[:.]/u.test(name) || name === CONTROL_SESSION) {
-    throw new InvalidArgumentError(`Expected a session name without \`:\` or \`.\`, got ${JSON.stringify(name)}`);
+  if (name === '' || ALTERED_IN_SESSION_NAMES.test(name) || name === CONTROL_SESSION) {
+    throw new InvalidArgumentError(
+      `Expected a session name without \`:\`, \`.\`, \`$\`, \`\\\` or control characters, got ${JSON.stringify(name)}`,
+    );
   }
 }
 
 /** The arguments that start a pane's process. */
 function spawnArgs(options: SpawnOptions): string[] {
   const args: string[] = [];
-  if (options.cwd !== undefined) args.push('-c', options.cwd);
+  if (options.cwd !== undefined) args.push('-c', escapeFormat(options.cwd));
   for (const [key, value] of Object.entries(options.env ?? {})) {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/u.test(key)) throw new InvalidArgumentError(`Expected an environment variable name, got ${JSON.stringify(key)}`);
     args.push('-e', `${key}=${value}`);

@@ -18,7 +18,6 @@ import {
   ServerNotRunningError,
   TmuxCommandError,
   TmuxNotFoundError,
-  TmuxProtocolError,
   type OrchestratorError,
 } from '../errors.js';
 import { Queue } from '../util/queue.js';
@@ -29,7 +28,7 @@ import { formatCommandLine } from './quote.js';
 import type { CommandRunner, RunOptions } from './runner.js';
 import { describeServer, serverArgs, tmuxEnvironment, type TmuxServerOptions } from './server.js';
 import { detectTmuxVersion, tmuxFeatures, type TmuxFeatures, type TmuxVersion } from './version.js';
-import { runTmuxProcess } from './exec.js';
+import { runTmuxCommands, runTmuxProcess, tmuxProcessError } from './exec.js';
 
 /** The session control connections attach to. User-facing listings leave it out. */
 export const CONTROL_SESSION = '__tmo-control';
@@ -84,6 +83,9 @@ interface PendingCommand {
 
 const STDERR_TAIL_BYTES = 2048;
 
+/** How often `open()` creates the control session and attaches before giving up. */
+const ATTACH_ATTEMPTS = 3;
+
 /**
  * Commands whose own notifications (`%pause`, `%continue` from
  * `refresh-client -A`) tmux writes inside their reply block on versions that
@@ -119,6 +121,7 @@ export class ControlConnection extends EventEmitter<ControlConnectionEvents> imp
   #closing: Promise<void> | undefined;
   #exited: Promise<void>;
   #commands = 0;
+  #refused = false;
 
   private constructor(
     child: ChildProcessWithoutNullStreams,
@@ -142,6 +145,7 @@ export class ControlConnection extends EventEmitter<ControlConnectionEvents> imp
    * Starts a control client and waits until tmux accepts it.
    *
    * @throws {@link TmuxNotFoundError}, `TmuxVersionError`, {@link ServerNotRunningError},
+   *   {@link TmuxCommandError} when the control session cannot be created,
    *   or {@link ConnectionClosedError} when tmux refuses the connection.
    */
   static async open(options: ControlConnectionOptions = {}): Promise<ControlConnection> {
@@ -153,20 +157,22 @@ export class ControlConnection extends EventEmitter<ControlConnectionEvents> imp
     const version = await detectTmuxVersion(tmuxPath);
     if (options.startServer !== true) await assertServerRunning(options);
 
-    const child = spawn(
-      tmuxPath,
-      [...args, '-u', '-C', 'new-session', '-A', '-s', CONTROL_SESSION, '-x', '80', '-y', '24', 'cat'],
-      { stdio: ['pipe', 'pipe', 'pipe'], env: tmuxEnvironment() },
-    );
-    const connection = new ControlConnection(child, options, version, commandTimeoutMs, closeTimeoutMs);
-    await connection.#handshake(connectTimeoutMs);
-    try {
-      await connection.#removeControlSessionWhenUnattached();
-    } catch (error) {
-      await connection.close();
-      throw error;
+    for (let attempt = 1; ; attempt++) {
+      await createControlSession(options);
+      const child = spawn(tmuxPath, [...args, '-u', '-C', 'attach-session', '-t', `=${CONTROL_SESSION}`], {
+        stdio: ['pipe', 'pipe', 'pipe'],
+        env: tmuxEnvironment(),
+      });
+      const connection = new ControlConnection(child, options, version, commandTimeoutMs, closeTimeoutMs);
+      try {
+        await connection.#handshake(connectTimeoutMs);
+        return connection;
+      } catch (error) {
+        // tmux removes the control session when its last client leaves; that can
+        // happen between creating it and attaching, so create it again.
+        if (!connection.#refused || attempt === ATTACH_ATTEMPTS) throw error;
+      }
     }
-    return connection;
   }
 
   /** Process id of the `tmux -C` client, or `undefined` if it failed to start. */
@@ -251,32 +257,6 @@ export class ControlConnection extends EventEmitter<ControlConnectionEvents> imp
     clearTimeout(timer);
   }
 
-  /**
-   * Makes tmux kill the control session once no control client is attached to
-   * it. tmux's own `destroy-unattached` crashes the server when several
-   * clients of such sessions exit at the same moment (seen on 3.3a), so a
-   * `client-detached` hook on the session does it instead, and
-   * `destroy-unattached` is turned off there in case a configuration turns it
-   * on globally.
-   */
-  async #removeControlSessionWhenUnattached(): Promise<void> {
-    const [sessionId] = await this.run(['display-message', '-p', '#{session_id}']);
-    if (sessionId === undefined || !/^\$\d+$/u.test(sessionId)) {
-      throw new TmuxProtocolError(`expected the control session's id, got ${JSON.stringify(sessionId)}`);
-    }
-    const killWhenUnattached = formatCommandLine([
-      'if-shell',
-      '-F',
-      '#{==:#{session_attached},0}',
-      formatCommandLine(['kill-session', '-t', sessionId]),
-    ]);
-    // Without -t both apply to this client's session: the control session.
-    await Promise.all([
-      this.run(['set-option', 'destroy-unattached', 'off']),
-      this.run(['set-hook', 'client-detached', killWhenUnattached]),
-    ]);
-  }
-
   #handshake(timeoutMs: number): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const child = this.#child;
@@ -302,8 +282,12 @@ export class ControlConnection extends EventEmitter<ControlConnectionEvents> imp
           if (!accepted && message.kind === 'reply' && message.flags === 0) {
             accepted = true;
             clearTimeout(timer);
-            if (message.ok) resolve();
-            else fail(new ConnectionClosedError(`tmux refused the control connection: ${message.lines.join(' ')}`));
+            if (message.ok) {
+              resolve();
+            } else {
+              this.#refused = true;
+              fail(new ConnectionClosedError(`tmux refused the control connection: ${message.lines.join(' ')}`));
+            }
             continue;
           }
           this.#dispatch(message);
@@ -352,6 +336,36 @@ export class ControlConnection extends EventEmitter<ControlConnectionEvents> imp
     const stderr = this.#stderr.trim();
     const how = signal !== null ? `tmux client killed by ${signal}` : `tmux client exited with code ${String(code)}`;
     return stderr === '' ? how : `${how}: ${stderr}`;
+  }
+}
+
+/**
+ * Creates the control session unless it exists: detached, running `cat`, and
+ * killed by a `client-detached` hook once no client is attached to it.
+ *
+ * A short-lived command client creates it, with its options in the same
+ * invocation, and control clients only attach: tmux (seen on 3.3a) can crash
+ * when several control clients create and attach to one session at the same
+ * moment, and its `destroy-unattached` option crashes it when several clients
+ * of such sessions exit at once, so it is turned off on this session in case
+ * a configuration turns it on globally.
+ */
+async function createControlSession(server: TmuxServerOptions): Promise<void> {
+  const target = `=${CONTROL_SESSION}:`;
+  const killWhenUnattached = formatCommandLine([
+    'if-shell',
+    '-F',
+    '#{==:#{session_attached},0}',
+    formatCommandLine(['kill-session', '-t', `=${CONTROL_SESSION}`]),
+  ]);
+  const create = ['new-session', '-d', '-s', CONTROL_SESSION, '-x', '80', '-y', '24', 'cat'];
+  const result = await runTmuxCommands(server, [
+    create,
+    ['set-option', '-t', target, 'destroy-unattached', 'off'],
+    ['set-hook', '-t', target, 'client-detached', killWhenUnattached],
+  ]);
+  if (result.exitCode !== 0 && !/^duplicate session/u.test(result.stderr.trim())) {
+    throw tmuxProcessError(server, create, result);
   }
 }
 

@@ -30,8 +30,11 @@ export interface ExecRunnerOptions extends TmuxServerOptions {
 
 /** What a finished tmux process left behind. */
 export interface TmuxProcessResult {
+  /** The process's exit code. */
   readonly exitCode: number;
+  /** Everything it wrote to standard output. */
   readonly stdout: string;
+  /** Everything it wrote to standard error. */
   readonly stderr: string;
 }
 
@@ -41,27 +44,68 @@ export interface TmuxProcessResult {
  *
  * @throws {@link TmuxNotFoundError} when the binary cannot be started.
  */
-export async function runTmuxProcess(
+export function runTmuxProcess(
   server: TmuxServerOptions,
   argv: readonly string[],
   options: { timeoutMs?: number; signal?: AbortSignal } = {},
 ): Promise<TmuxProcessResult> {
+  return runTmuxCommands(server, [argv], options);
+}
+
+/**
+ * Runs several commands in one tmux process (`tmux a \; b`): one after
+ * another, with nothing from other clients in between, stopping at the first
+ * that fails. Reports how the process ended, without throwing on a non-zero exit.
+ *
+ * @throws {@link TmuxNotFoundError} when the binary cannot be started,
+ *   `InvalidArgumentError` for an empty command or an argument tmux cannot carry.
+ */
+export async function runTmuxCommands(
+  server: TmuxServerOptions,
+  commands: readonly (readonly string[])[],
+  options: { timeoutMs?: number; signal?: AbortSignal } = {},
+): Promise<TmuxProcessResult> {
+  const args: string[] = [];
+  for (const argv of commands) {
+    if (argv.length === 0) throw new InvalidArgumentError('a tmux command needs at least a command name');
+    // A `;` argument of its own separates commands; inside arguments it is escaped.
+    if (args.length > 0) args.push(';');
+    args.push(...argv.map(escapeArgvArgument));
+  }
   const tmuxPath = server.tmuxPath ?? 'tmux';
-  const result = await execa(tmuxPath, [...serverArgs(server), ...argv.map(escapeArgvArgument)], {
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  // `-u`: without a UTF-8 locale tmux would print `_` for every non-ASCII or control byte.
+  const result = await execa(tmuxPath, [...serverArgs(server), '-u', ...args], {
     reject: false,
     env: tmuxEnvironment(),
     extendEnv: false,
     stripFinalNewline: false,
     stdin: 'ignore',
-    timeout: options.timeoutMs ?? 10_000,
+    timeout: timeoutMs,
     ...(options.signal === undefined ? {} : { cancelSignal: options.signal }),
   });
   if (result.failed && result.exitCode === undefined && !result.timedOut && !result.isCanceled) {
     throw new TmuxNotFoundError(tmuxPath, result.cause);
   }
-  if (result.timedOut) throw new CommandTimeoutError(argv, options.timeoutMs ?? 10_000);
+  if (result.timedOut) throw new CommandTimeoutError(commands.flat(), timeoutMs);
   if (result.isCanceled) throw new AbortedError(options.signal?.reason);
   return { exitCode: result.exitCode ?? 1, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * The error for a tmux process that exited non-zero: {@link ServerNotRunningError}
+ * when no server answered, else {@link TmuxCommandError} with tmux's message.
+ */
+export function tmuxProcessError(
+  server: TmuxServerOptions,
+  argv: readonly string[],
+  result: TmuxProcessResult,
+): ServerNotRunningError | TmuxCommandError {
+  const message = result.stderr.trim();
+  if (/^(no server running|error connecting to)/u.test(message)) {
+    return new ServerNotRunningError(describeServer(server), message);
+  }
+  return new TmuxCommandError(argv, message);
 }
 
 /**
@@ -93,13 +137,7 @@ export class ExecRunner implements CommandRunner {
     const timeoutMs = positiveNumber('timeoutMs', options.timeoutMs, this.#commandTimeoutMs);
     if (options.signal?.aborted === true) throw new AbortedError(options.signal.reason);
     const result = await runTmuxProcess(this.server, argv, { timeoutMs, ...(options.signal ? { signal: options.signal } : {}) });
-    if (result.exitCode !== 0) {
-      const message = result.stderr.trim();
-      if (/^(no server running|error connecting to)/u.test(message)) {
-        throw new ServerNotRunningError(describeServer(this.server), message);
-      }
-      throw new TmuxCommandError(argv, message);
-    }
+    if (result.exitCode !== 0) throw tmuxProcessError(this.server, argv, result);
     return splitLines(result.stdout);
   }
 }

@@ -8,8 +8,11 @@ import { unescapeOutput } from './escape.js';
 
 /** Output a pane wrote, as raw bytes (escapes already decoded). */
 export interface OutputNotification {
+  /** Discriminant. */
   readonly kind: 'output';
+  /** The pane that wrote, `%N`. */
   readonly paneId: string;
+  /** The bytes written, escapes decoded; may end inside a UTF-8 character. */
   readonly data: Uint8Array;
   /** Milliseconds the output was held back by flow control (`%extended-output`), else 0. */
   readonly ageMs: number;
@@ -17,12 +20,15 @@ export interface OutputNotification {
 
 /** A pane's output was paused by flow control (`refresh-client -f pause-after`). */
 export interface PauseNotification {
+  /** `pause`: output is held back; `continue`: it flows again. */
   readonly kind: 'pause' | 'continue';
+  /** The pane concerned, `%N`. */
   readonly paneId: string;
 }
 
 /** A window was added, closed, or renamed, in this client's session or elsewhere. */
 export interface WindowNotification {
+  /** What happened; `unlinked-*` concern windows not in this client's session. */
   readonly kind:
     | 'window-add'
     | 'window-close'
@@ -30,6 +36,7 @@ export interface WindowNotification {
     | 'unlinked-window-close'
     | 'window-renamed'
     | 'unlinked-window-renamed';
+  /** The window, `@N`. */
   readonly windowId: string;
   /** The new name, for the `*-renamed` kinds. */
   readonly name?: string;
@@ -37,22 +44,31 @@ export interface WindowNotification {
 
 /** The active pane of a window changed. */
 export interface WindowPaneChangedNotification {
+  /** Discriminant. */
   readonly kind: 'window-pane-changed';
+  /** The window, `@N`. */
   readonly windowId: string;
+  /** Its newly active pane, `%N`. */
   readonly paneId: string;
 }
 
 /** A window's layout changed (panes split, closed or resized). */
 export interface LayoutChangeNotification {
+  /** Discriminant. */
   readonly kind: 'layout-change';
+  /** The window, `@N`. */
   readonly windowId: string;
+  /** The new layout string, as `#{window_layout}`. */
   readonly layout: string;
 }
 
 /** A session was created, renamed, or the attached session changed. */
 export interface SessionNotification {
+  /** `session-changed`: this client's session; `client-session-changed`: another client's; `session-renamed`: a new name. */
   readonly kind: 'session-changed' | 'session-renamed' | 'client-session-changed';
+  /** The session, `$N`. */
   readonly sessionId: string;
+  /** The session's name. */
   readonly name: string;
   /** The client concerned, for `client-session-changed`. */
   readonly client?: string;
@@ -60,63 +76,83 @@ export interface SessionNotification {
 
 /** The list of sessions changed. */
 export interface SessionsChangedNotification {
+  /** Discriminant. */
   readonly kind: 'sessions-changed';
 }
 
 /** A session's current window changed. */
 export interface SessionWindowChangedNotification {
+  /** Discriminant. */
   readonly kind: 'session-window-changed';
+  /** The session, `$N`. */
   readonly sessionId: string;
+  /** Its new current window, `@N`. */
   readonly windowId: string;
 }
 
 /** A pane entered or left a mode such as copy mode. */
 export interface PaneModeChangedNotification {
+  /** Discriminant. */
   readonly kind: 'pane-mode-changed';
+  /** The pane, `%N`. */
   readonly paneId: string;
 }
 
 /** A format subscribed with `refresh-client -B` changed value. */
 export interface SubscriptionChangedNotification {
+  /** Discriminant. */
   readonly kind: 'subscription-changed';
+  /** The subscription's name, as given to `refresh-client -B`. */
   readonly name: string;
+  /** The session the value belongs to, `$N`. */
   readonly sessionId: string;
   /** `@N`, or `-` for a session-level subscription. */
   readonly windowId: string;
   /** `%N`, or `-` for a session- or window-level subscription. */
   readonly paneId: string;
+  /** The format's new value. */
   readonly value: string;
 }
 
 /** A paste buffer was set or deleted. */
 export interface PasteBufferNotification {
+  /** Whether the buffer was set or deleted. */
   readonly kind: 'paste-buffer-changed' | 'paste-buffer-deleted';
+  /** The buffer's name. */
   readonly name: string;
 }
 
 /** Another client detached. */
 export interface ClientDetachedNotification {
+  /** Discriminant. */
   readonly kind: 'client-detached';
+  /** The client's name. */
   readonly client: string;
 }
 
 /** A message or configuration error tmux reported. */
 export interface MessageNotification {
+  /** A `display-message` to clients, or an error from a configuration file. */
   readonly kind: 'message' | 'config-error';
+  /** What tmux said. */
   readonly text: string;
 }
 
 /** The control client is exiting; tmux says why when it knows. */
 export interface ExitNotification {
+  /** Discriminant. */
   readonly kind: 'exit';
+  /** Why, e.g. `server exited`, when tmux says. */
   readonly reason?: string;
 }
 
 /** A notification this version of the parser does not know (newer tmux). */
 export interface UnknownNotification {
+  /** Discriminant. */
   readonly kind: 'unknown';
   /** The notification name without `%`, or `''` for a line that is not a notification. */
   readonly name: string;
+  /** The whole line. */
   readonly line: string;
 }
 

@@ -15,6 +15,7 @@ import { parseNotification, type Notification } from './notifications.js';
 
 /** The reply to one command line. */
 export interface ReplyBlock {
+  /** Discriminant. */
   readonly kind: 'reply';
   /** `true` for `%end`, `false` for `%error` (then `lines` holds tmux's message). */
   readonly ok: boolean;

@@ -9,6 +9,7 @@ import { defineRow, flag, integer, optionalInteger, text, type RowFormat } from 
 export interface SessionInfo {
   /** `$N` */
   id: string;
+  /** Session name. */
   name: string;
   /** Number of windows. */
   windows: number;
@@ -22,13 +23,21 @@ export interface SessionInfo {
 export interface WindowInfo {
   /** `@N` */
   id: string;
+  /** Index in its session. */
   index: number;
+  /** The session, `$N`. */
   sessionId: string;
+  /** The session's name. */
   sessionName: string;
+  /** The session's current window. */
   active: boolean;
+  /** Number of panes. */
   panes: number;
+  /** Width in cells. */
   width: number;
+  /** Height in cells. */
   height: number;
+  /** Window name. */
   name: string;
 }
 
@@ -36,24 +45,37 @@ export interface WindowInfo {
 export interface PaneInfo {
   /** `%N` */
   id: string;
+  /** Index of the pane in its window. */
   index: number;
+  /** Its window, `@N`. */
   windowId: string;
+  /** The window's index in its session. */
   windowIndex: number;
+  /** Its session, `$N`. */
   sessionId: string;
+  /** The session's name. */
   sessionName: string;
+  /** The active pane of its window. */
   active: boolean;
+  /** Width in cells. */
   width: number;
+  /** Height in cells. */
   height: number;
   /** Pid of the pane's first process. */
   pid: number;
   /** The pane's process has exited (kept by `remain-on-exit`). */
   dead: boolean;
-  /** Exit status of a dead pane, when tmux knows it. */
+  /**
+   * Exit status of a dead pane, once tmux has collected it. It can lag `dead`
+   * briefly; it stays unset when the process was killed by a signal, and now
+   * and then (seen on tmux 3.3a) when the process exited the moment it started.
+   */
   deadStatus: number | undefined;
   /** The pane is in a mode such as copy mode. */
   inMode: boolean;
   /** Name of the foreground process, e.g. `bash` or `node`. */
   currentCommand: string;
+  /** Title the program set (or the host name). */
   title: string;
   /** Working directory of the foreground process. May hold any character. */
   currentPath: string;

@@ -10,7 +10,9 @@ import { TmuxNotFoundError, TmuxVersionError } from '../errors.js';
 export interface TmuxVersion {
   /** The text tmux printed after `tmux `, e.g. `3.3a` or `next-3.6`. */
   readonly raw: string;
+  /** Major version, e.g. 3. */
   readonly major: number;
+  /** Minor version, e.g. 3 in 3.3a. */
   readonly minor: number;
   /** The letter suffix as a number: `a` is 1, none is 0. */
   readonly patch: number;
@@ -23,8 +25,10 @@ export interface TmuxFeatures {
   /** `refresh-client -f pause-after` flow control and `-A` per-pane output control (3.2+). */
   readonly flowControl: boolean;
   /**
-   * Notifications may appear inside a reply block (versions whose notifications
-   * fire while the command runs; 3.3 and older defer them until after `%end`).
+   * Any notification may appear inside a reply block (versions whose
+   * notifications fire while the command runs). 3.3 and older defer them until
+   * after `%end`, except the `%pause`/`%continue` a `refresh-client` causes,
+   * which the control connection reads out of that command's reply.
    */
   readonly notificationsInBlocks: boolean;
 }
