@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: ['test/package/**', '**/node_modules/**'],
+    exclude: ['test/package/**', 'test/e2e/**', '**/node_modules/**'],
     // Integration tests start real tmux servers (each on its own socket):
     // child processes behave better in forked workers than in threads.
     pool: 'forks',

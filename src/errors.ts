@@ -19,7 +19,13 @@ export type ErrorCode =
   | 'ERR_ABORTED'
   | 'ERR_POOL_CLOSED'
   | 'ERR_POOL_ACQUIRE_TIMEOUT'
-  | 'ERR_RETRY_TIMEOUT';
+  | 'ERR_RETRY_TIMEOUT'
+  | 'ERR_UNKNOWN_STRATEGY'
+  | 'ERR_DUPLICATE_AGENT'
+  | 'ERR_UNKNOWN_AGENT'
+  | 'ERR_AGENT_EXITED'
+  | 'ERR_INPUT_NOT_EMPTY'
+  | 'ERR_DELIVERY_FAILED';
 
 /** Base class of every error thrown by tmux-orchestrator. */
 export class OrchestratorError extends Error {

@@ -49,3 +49,46 @@ export {
   tmuxFeatures,
 } from './tmux/version.js';
 export type { TmuxFeatures, TmuxVersion } from './tmux/version.js';
+
+// Agents: the orchestrator, its strategies, delivery and detection.
+export { Orchestrator } from './orchestrator.js';
+export type { OrchestratorEvents, OrchestratorOptions } from './orchestrator.js';
+export { Agent } from './agents/agent.js';
+export type { AgentCaptureOptions, AgentStateChange, AgentStatus } from './agents/agent.js';
+export { AgentExitedError, DuplicateAgentError, UnknownAgentError } from './agents/errors.js';
+export { DEFAULT_AGENT_SESSION } from './agents/spawn.js';
+export type { AdoptOptions, AgentRecord, SpawnAgentOptions } from './agents/spawn.js';
+export { AGENT_OPTIONS } from './agents/record.js';
+export { AGENT_STATES } from './agents/state.js';
+export type { AgentPrompt, AgentState, Detection, ProcessFacts, PromptOption, Screen } from './agents/state.js';
+export { StateTracker } from './agents/state-tracker.js';
+export type { StateChange, StateTrackerOptions } from './agents/state-tracker.js';
+export type { Detector, DetectorFactory } from './agents/detectors/detector.js';
+export { BUILTIN_DETECTORS } from './agents/detectors/index.js';
+export { createClaudeCodeDetector } from './agents/detectors/claude-code.js';
+export { createCodexDetector } from './agents/detectors/codex.js';
+export { createGeminiCliDetector } from './agents/detectors/gemini-cli.js';
+export { createAiderDetector } from './agents/detectors/aider.js';
+export { createShellDetector } from './agents/detectors/shell.js';
+export type { ScreenDetectorOptions } from './agents/detectors/screen-detector.js';
+export { createGenericDetector } from './agents/detectors/generic.js';
+export type { GenericDetectorOptions, ScreenPattern } from './agents/detectors/generic.js';
+export type { DeliveryFactory, DeliveryStrategy, DeliveryTarget } from './agents/delivery/strategy.js';
+export { BUILTIN_DELIVERIES } from './agents/delivery/index.js';
+export { literalKeysDelivery } from './agents/delivery/literal-keys.js';
+export type { LiteralKeysOptions } from './agents/delivery/literal-keys.js';
+export { bracketedPasteDelivery } from './agents/delivery/bracketed-paste.js';
+export type { BracketedPasteOptions } from './agents/delivery/bracketed-paste.js';
+export { deliver } from './agents/delivery/deliver.js';
+export type { DeliveryContext, DeliveryReceipt, VerifiedBy } from './agents/delivery/deliver.js';
+export type { DeliveryOptions, ExistingInputPolicy } from './agents/delivery/options.js';
+export { DeliveryError, InputNotEmptyError } from './agents/delivery/errors.js';
+export type { DeliveryFailureReason } from './agents/delivery/errors.js';
+export { Mailbox } from './agents/delivery/mailbox.js';
+export type { EnqueueOptions } from './agents/delivery/mailbox.js';
+export { paneObserver } from './agents/delivery/observe.js';
+export type { PaneObservation } from './agents/delivery/observe.js';
+export { StrategyRegistry, UnknownStrategyError } from './strategies/registry.js';
+export type { StrategyKind, StrategyKinds } from './strategies/registry.js';
+export type { Plugin, PluginContext } from './strategies/plugin.js';
+export type { AgentKind, AgentKinds, DeliveryStrategyName, DeliveryStrategyNames } from './agents/strategy-kinds.js';

@@ -6,3 +6,18 @@
  */
 export { createTestServer, type TestServer, type TestServerOptions } from './server.js';
 export { retryUntil, RetryTimeoutError, type RetryOptions } from './retry.js';
+export { fakeAgentCommand, type FakeAgentOptions } from './fake-agent/launch.js';
+export { readFakeAgentLog, type FakeAgentLogEntry } from './fake-agent/log.js';
+export {
+  parseFakeAgentScript,
+  type ApprovalStep,
+  type CrashStep,
+  type ErrorStep,
+  type FakeAgentScript,
+  type FakeAgentStep,
+  type FakeAgentStepBase,
+  type RateLimitStep,
+  type ReplyStep,
+  type ResolvedScript,
+  type StepTrigger,
+} from './fake-agent/script.js';

@@ -206,6 +206,16 @@ export class TmuxClient extends EventEmitter<TmuxClientEvents> implements Comman
   }
 
   /**
+   * Starts a new process in an existing pane (`respawn-pane`), killing the
+   * current one first when `kill` is set; the pane keeps its id.
+   */
+  async respawnPane(target: string, options: SpawnOptions & { kill?: boolean } = {}): Promise<void> {
+    const argv = ['respawn-pane', '-t', target];
+    if (options.kill === true) argv.push('-k');
+    await this.run([...argv, ...spawnArgs(options)]);
+  }
+
+  /**
    * Sends key names (`Enter`, `C-c`, `Escape`, `Up`…) to a pane. For text, use
    * {@link TmuxClient.sendText}, which cannot be read as key names.
    */

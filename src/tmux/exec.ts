@@ -85,6 +85,9 @@ export async function runTmuxCommands(
     ...(options.signal === undefined ? {} : { cancelSignal: options.signal }),
   });
   if (result.failed && result.exitCode === undefined && !result.timedOut && !result.isCanceled) {
+    if ((result.cause as NodeJS.ErrnoException | undefined)?.code === 'E2BIG') {
+      throw new InvalidArgumentError('the command is too long for one tmux process; send it over a control connection');
+    }
     throw new TmuxNotFoundError(tmuxPath, result.cause);
   }
   if (result.timedOut) throw new CommandTimeoutError(commands.flat(), timeoutMs);

@@ -16,7 +16,15 @@
  * // type a prompt into the pane, then:
  * await retryUntil(() => api.turnRequests().length === 1);
  * expect(lastUserText(api.turnRequests()[0]!)).toBe('exactly what was typed');
+ *
+ * api.enqueue({ kind: 'text', text: 'Slow.', deltas: 20, deltaDelayMs: 500 }); // ~10 s "working"
+ * api.enqueue({ kind: 'error', status: 500, times: 3 }); // with CLAUDE_CODE_MAX_RETRIES=2: "API Error: 500 …"
+ * api.enqueue({ kind: 'rate_limit', retryAfterSeconds: 4, unifiedLimit: 'five_hour', times: 3 });
  * ```
+ *
+ * Claude Code retries 429, 500 and 529 on its own (10 retries by default,
+ * about 3 minutes, honouring `retry-after`): script `times` to outlast them,
+ * or set `CLAUDE_CODE_MAX_RETRIES` in its environment.
  *
  * Only conversation turns (requests that offer the model tools) take scripted
  * responses from the queue, in order; the CLI's side requests (session
@@ -140,8 +148,14 @@ export interface LoggedRequest {
   readonly body: Buffer;
   /** The body parsed as JSON, or `undefined` if it is not JSON. */
   readonly json: unknown;
-  /** What answered it: a scripted kind, `'default'`, `'side'` (a side request), or the endpoint. */
-  readonly answeredWith: string;
+  /** A conversation turn: `POST /v1/messages` offering the model tools. */
+  readonly turn: boolean;
+  /**
+   * What answered it: the kind of scripted response it took, `'default'` (a
+   * turn that found the script empty), `'side'` (a `POST /v1/messages`
+   * without tools), or `'other'` (any other path).
+   */
+  readonly answeredWith: ScriptedResponse['kind'] | 'default' | 'side' | 'other';
   /** `Date.now()` on arrival. */
   readonly receivedAt: number;
 }
@@ -171,7 +185,7 @@ export interface MessagesApiStub {
   readonly pending: number;
   /** Drops every scripted response not used yet. */
   clearScript(): void;
-  /** The logged `POST /v1/messages` requests that were conversation turns (they offered tools). */
+  /** The logged requests that were conversation turns (`POST /v1/messages` offering tools), oldest first. */
   turnRequests(): LoggedRequest[];
   /** Stops listening and ends open streams. Idempotent. */
   close(): Promise<void>;
@@ -225,7 +239,7 @@ export async function startMessagesApiStub(options: MessagesApiStubOptions = {})
       const messagesBody = isMessages && isObject(json) ? (json as MessagesRequestBody) : undefined;
       const isTurn = messagesBody !== undefined && Array.isArray(messagesBody.tools) && messagesBody.tools.length > 0;
       const scripted = isTurn ? takeScripted() : undefined;
-      const answeredWith = scripted?.kind ?? (isTurn ? 'default' : isMessages ? 'side' : `endpoint ${path}`);
+      const answeredWith = scripted?.kind ?? (isTurn ? 'default' : isMessages ? 'side' : 'other');
       const logged: LoggedRequest = {
         method: request.method ?? 'GET',
         url: request.url ?? '/',
@@ -233,6 +247,7 @@ export async function startMessagesApiStub(options: MessagesApiStubOptions = {})
         headers: request.headers,
         body,
         json,
+        turn: isTurn,
         answeredWith,
         receivedAt: Date.now(),
       };
@@ -289,7 +304,7 @@ export async function startMessagesApiStub(options: MessagesApiStubOptions = {})
       queue.length = 0;
     },
     turnRequests() {
-      return requests.filter((r) => r.path === '/v1/messages' && r.answeredWith !== 'side');
+      return requests.filter((request) => request.turn);
     },
     close,
     [Symbol.asyncDispose]: close,

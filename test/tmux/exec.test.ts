@@ -114,6 +114,10 @@ describe('ExecRunner', () => {
     expect((error as ServerNotRunningError).server).toBe(`-S ${socketPath}`);
   });
 
+  it('refuses a command too long for one process with InvalidArgumentError, not TmuxNotFoundError', async () => {
+    await expect(runner.run(['set-buffer', '-b', 'big', '--', 'x'.repeat(300_000)])).rejects.toBeInstanceOf(InvalidArgumentError);
+  });
+
   it('rejects with TmuxNotFoundError for a missing binary', async () => {
     const error = await new ExecRunner({ ...tmux.server, tmuxPath: '/nonexistent/tmux' })
       .run(['list-sessions'])

@@ -1,0 +1,39 @@
+/**
+ * Errors about agents as a whole (not about one delivery).
+ *
+ * @module
+ */
+import { OrchestratorError } from '../errors.js';
+
+/** An agent with this name already exists in the fleet. */
+export class DuplicateAgentError extends OrchestratorError {
+  /** The name asked for. */
+  readonly agent: string;
+
+  constructor(agent: string) {
+    super('ERR_DUPLICATE_AGENT', `an agent named ${JSON.stringify(agent)} already exists`);
+    this.agent = agent;
+  }
+}
+
+/** No agent with this name is known. */
+export class UnknownAgentError extends OrchestratorError {
+  /** The name looked up. */
+  readonly agent: string;
+
+  constructor(agent: string) {
+    super('ERR_UNKNOWN_AGENT', `no agent named ${JSON.stringify(agent)}`);
+    this.agent = agent;
+  }
+}
+
+/** The agent's process has exited (or its pane is gone); it cannot take input until restarted. */
+export class AgentExitedError extends OrchestratorError {
+  /** The agent's name. */
+  readonly agent: string;
+
+  constructor(agent: string, detail: string) {
+    super('ERR_AGENT_EXITED', `agent ${JSON.stringify(agent)} has exited: ${detail}`);
+    this.agent = agent;
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * The fleet: the agents an orchestrator knows by name, and what each needs
+ * to work (its detector, delivery strategy, mailbox and state tracker).
+ *
+ * @module
+ */
+import type { StrategyRegistry } from '../strategies/registry.js';
+import type { TmuxClient } from '../tmux/client.js';
+import type { TmuxServerOptions } from '../tmux/server.js';
+import { Agent, type AgentRuntime, type AgentStateChange, type AgentStatus } from './agent.js';
+import { deliver } from './delivery/deliver.js';
+import { Mailbox } from './delivery/mailbox.js';
+import { paneObserver } from './delivery/observe.js';
+import type { DeliveryOptions } from './delivery/options.js';
+import type { Detector } from './detectors/detector.js';
+import { DuplicateAgentError } from './errors.js';
+import { validateAgentName } from './record.js';
+import type { AgentRecord } from './spawn.js';
+import { StateTracker } from './state-tracker.js';
+import './strategy-kinds.js';
+
+/** What a {@link Fleet} is built with. @internal */
+export interface FleetOptions {
+  /** Where detectors and delivery strategies are looked up. */
+  readonly registry: StrategyRegistry;
+  /** Defaults for every delivery. */
+  readonly delivery: DeliveryOptions;
+  /** Called with every confirmed state change. */
+  onState(change: AgentStateChange): void;
+  /** Called when an agent leaves the fleet. */
+  onRemoved(agent: Agent): void;
+}
+
+/** The agents of one orchestrator, by name. @internal */
+export class Fleet {
+  readonly #options: FleetOptions;
+  readonly #agents = new Map<string, Agent>();
+  readonly #reserved = new Set<string>();
+  readonly #detectors = new Map<string, Detector>();
+  readonly #mailbox = new Mailbox();
+
+  constructor(options: FleetOptions) {
+    this.#options = options;
+  }
+
+  /** The agents, in the order they joined. */
+  list(): Agent[] {
+    return [...this.#agents.values()];
+  }
+
+  /** The agent with this name, or `undefined`. */
+  get(name: string): Agent | undefined {
+    return this.#agents.get(name);
+  }
+
+  /**
+   * Claims a name while its agent is being made.
+   *
+   * @throws {@link DuplicateAgentError} when it is taken; `InvalidArgumentError` when it is not a valid name.
+   */
+  reserve(name: string): void {
+    validateAgentName(name);
+    if (this.#agents.has(name) || this.#reserved.has(name)) throw new DuplicateAgentError(name);
+    this.#reserved.add(name);
+  }
+
+  /** Gives up a claim made with {@link Fleet.reserve}. */
+  release(name: string): void {
+    this.#reserved.delete(name);
+  }
+
+  /**
+   * The detector for an agent kind, made once per kind.
+   *
+   * @throws `UnknownStrategyError` naming the known kinds.
+   */
+  detector(kind: string): Detector {
+    let detector = this.#detectors.get(kind);
+    if (detector === undefined) {
+      detector = this.#options.registry.get('detector', kind)();
+      this.#detectors.set(kind, detector);
+    }
+    return detector;
+  }
+
+  /** Makes the agent for a record and adds it to the fleet. */
+  create(record: AgentRecord, client: TmuxClient, server: TmuxServerOptions): Agent {
+    const detector = this.detector(record.kind);
+    const strategy = this.#options.registry.get('delivery', detector.delivery)();
+    const observePane = paneObserver(client, record.paneId, detector);
+    const tracker = new StateTracker();
+    let agent: Agent | undefined;
+
+    const observe = async (): Promise<AgentStatus & { paneDead: boolean }> => {
+      const observation = await observePane();
+      const at = Date.now();
+      const change = tracker.observe(observation.detection, at, observation.facts);
+      if (change !== undefined && agent !== undefined) {
+        this.#options.onState({ agent, from: change.from, to: change.to, evidence: change.detection.evidence, detection: change.detection, at: change.at });
+      }
+      return { state: tracker.current, since: tracker.since ?? at, detection: observation.detection, paneDead: observation.facts.paneDead };
+    };
+
+    const runtime: AgentRuntime = {
+      client,
+      server,
+      detector,
+      cwd: record.cwd,
+      observe,
+      deliver: (text, options) =>
+        this.#mailbox.enqueue(
+          record.name,
+          (signal) =>
+            deliver(
+              { agent: record.name, target: { paneId: record.paneId, client }, strategy, detector, observe: observePane },
+              text,
+              { ...this.#options.delivery, ...options, ...(signal === undefined ? {} : { signal }) },
+            ),
+          options.signal === undefined ? {} : { signal: options.signal },
+        ),
+      remove: () => {
+        if (agent === undefined || this.#agents.get(record.name) !== agent) return;
+        this.#agents.delete(record.name);
+        this.#options.onRemoved(agent);
+      },
+    };
+    agent = new Agent(record, runtime);
+    this.#agents.set(record.name, agent);
+    return agent;
+  }
+
+  /** Forgets every agent (they keep running in tmux). */
+  close(): void {
+    this.#agents.clear();
+  }
+}
