@@ -1,5 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InvalidOptionError, type TmuxClient } from '../../src/index.js';
@@ -22,12 +21,11 @@ beforeAll(async () => {
   // Panes whose process exits stay, so their exit status can be read.
   tmux = await createTestServer({ config: ['set -g remain-on-exit on'] });
   client = await tmux.connect();
-  scratch = await mkdtemp(join(tmpdir(), 'tmo-fake-agent-'));
+  scratch = tmux.directory; // removed with the server
 });
 afterAll(async () => {
   await client.close();
   await tmux.kill();
-  await rm(scratch, { recursive: true, force: true });
 });
 
 let agents = 0;

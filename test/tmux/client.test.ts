@@ -1,6 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, realpath, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, realpath, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -22,12 +21,11 @@ beforeAll(async () => {
   // Panes whose process exits stay, so their exit status can be read.
   tmux = await createTestServer({ config: ['set -g remain-on-exit on'] });
   client = await tmux.connect();
-  scratch = await mkdtemp(join(tmpdir(), 'tmo-client-'));
+  scratch = tmux.directory; // removed with the server
 });
 afterAll(async () => {
   await client.close();
   await tmux.kill();
-  await rm(scratch, { recursive: true, force: true });
 });
 
 let files = 0;

@@ -1,5 +1,4 @@
-import { mkdir, mkdtemp, realpath, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PANE_ROW, SESSION_ROW, WINDOW_ROW, type TmuxClient } from '../../src/index.js';
@@ -12,12 +11,11 @@ let scratch: string;
 beforeAll(async () => {
   tmux = await createTestServer();
   client = await tmux.connect();
-  scratch = await mkdtemp(join(tmpdir(), 'tmo-rows-'));
+  scratch = tmux.directory; // removed with the server
 });
 afterAll(async () => {
   await client.close();
   await tmux.kill();
-  await rm(scratch, { recursive: true, force: true });
 });
 
 describe('row templates against real tmux', () => {

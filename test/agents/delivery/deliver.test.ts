@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bracketedPasteDelivery } from '../../../src/agents/delivery/bracketed-paste.js';
 import { deliver } from '../../../src/agents/delivery/deliver.js';
@@ -22,12 +19,11 @@ beforeAll(async () => {
   // Panes whose program exits stay, dead, as an exited agent's pane does.
   tmux = await createTestServer({ config: ['set -g remain-on-exit on'] });
   client = await tmux.connect();
-  scratch = await mkdtemp(join(tmpdir(), 'tmo-deliver-'));
+  scratch = tmux.directory; // removed with the server
 });
 afterAll(async () => {
   await client.close();
   await tmux.kill();
-  await rm(scratch, { recursive: true, force: true });
 });
 
 /** Quick waits for the tests that wait on purpose. */

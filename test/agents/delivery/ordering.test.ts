@@ -1,6 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bracketedPasteDelivery } from '../../../src/agents/delivery/bracketed-paste.js';
 import { deliver, type DeliveryReceipt } from '../../../src/agents/delivery/deliver.js';
@@ -17,12 +14,11 @@ let scratch: string;
 beforeAll(async () => {
   tmux = await createTestServer();
   client = await tmux.connect();
-  scratch = await mkdtemp(join(tmpdir(), 'tmo-delivery-order-'));
+  scratch = tmux.directory; // removed with the server
 });
 afterAll(async () => {
   await client.close();
   await tmux.kill();
-  await rm(scratch, { recursive: true, force: true });
 });
 
 /** Message `i` to `agent`: several lines, so that interleaved typing would show. */

@@ -1,6 +1,4 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bracketedPasteDelivery } from '../../../src/agents/delivery/bracketed-paste.js';
@@ -21,13 +19,12 @@ let forbidden: string;
 beforeAll(async () => {
   tmux = await createTestServer();
   client = await tmux.connect();
-  scratch = await mkdtemp(join(tmpdir(), 'tmo-delivery-strategies-'));
+  scratch = tmux.directory; // removed with the server
   forbidden = join(scratch, 'format-ran');
 });
 afterAll(async () => {
   await client.close();
   await tmux.kill();
-  await rm(scratch, { recursive: true, force: true });
 });
 
 /** Messages that mean something to tmux, a shell, a terminal or a UTF-8 decoder. */
