@@ -39,9 +39,11 @@ export function paneObserver(client: TmuxClient, paneId: string, detector: Detec
   };
   return async () => {
     try {
-      const row = (await client.listPanes(paneId)).find((pane) => pane.id === paneId);
+      // One round trip: both commands are pipelined.
+      const [rows, lines] = await Promise.all([client.listPanes(paneId), client.capturePane(paneId)]);
+      const row = rows.find((pane) => pane.id === paneId);
       if (row === undefined) return gone();
-      const screen: Screen = { lines: await client.capturePane(paneId) };
+      const screen: Screen = { lines };
       const facts: ProcessFacts = {
         paneDead: row.dead,
         currentCommand: row.currentCommand,
