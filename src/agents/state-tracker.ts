@@ -6,7 +6,7 @@
  * @module
  */
 import { InvalidArgumentError, InvalidOptionError } from '../errors.js';
-import { integerAtLeast, positiveNumber } from '../util/options.js';
+import { describeValue, integerAtLeast, positiveNumber } from '../util/options.js';
 import { AGENT_STATES, type AgentState, type Detection, type ProcessFacts } from './state.js';
 
 /** A state change the tracker reports. */
@@ -86,7 +86,7 @@ export class StateTracker {
     this.#immediate = new Set(immediate);
     const initial = options.initial ?? 'starting';
     if (!isAgentState(initial)) {
-      throw new InvalidOptionError(`Expected \`initial\` to be an agent state (${AGENT_STATES.join(', ')}), got \`${String(initial)}\` (${typeof initial})`);
+      throw new InvalidOptionError(`Expected \`initial\` to be an agent state (${AGENT_STATES.join(', ')}), got ${describeValue(initial)}`);
     }
     this.#current = initial;
   }

@@ -5,6 +5,7 @@
  * @module
  */
 import { OrchestratorError } from '../errors.js';
+import { describeValue } from '../util/options.js';
 
 /**
  * The strategy kinds and the type registered under each. Later modules (and
@@ -49,7 +50,7 @@ export class StrategyRegistry {
    */
   register<K extends StrategyKind>(kind: K, name: string, impl: StrategyKinds[K]): () => void {
     if (typeof name !== 'string' || name === '') {
-      throw new OrchestratorError('ERR_INVALID_ARGUMENT', `Expected a strategy name, got \`${String(name)}\` (${typeof name})`);
+      throw new OrchestratorError('ERR_INVALID_ARGUMENT', `Expected a strategy name, got ${describeValue(name)}`);
     }
     let byName = this.#entries.get(kind);
     if (byName === undefined) {

@@ -4,6 +4,7 @@
  * @module
  */
 import { InvalidOptionError } from '../errors.js';
+import { describeValue } from '../util/options.js';
 
 /** Identifies a tmux server and the binary that talks to it. */
 export interface TmuxServerOptions {
@@ -67,7 +68,7 @@ function validateServer(server: TmuxServerOptions): void {
   for (const key of ['socketName', 'socketPath', 'tmuxPath', 'configFile'] as const) {
     const value = server[key];
     if (value !== undefined && (typeof value !== 'string' || value === '' || value.includes('\u0000'))) {
-      throw new InvalidOptionError(`Expected \`${key}\` to be a non-empty string, got \`${String(value)}\` (${typeof value})`);
+      throw new InvalidOptionError(`Expected \`${key}\` to be a non-empty string, got ${describeValue(value)}`);
     }
   }
   if (server.socketName?.includes('/')) {

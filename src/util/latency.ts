@@ -6,7 +6,7 @@
  * @module
  */
 import { InvalidArgumentError } from '../errors.js';
-import { integerAtLeast } from './options.js';
+import { describeValue, integerAtLeast } from './options.js';
 
 /**
  * The nearest-rank `p`th percentile of `values` (`p` from 0 to 100): the
@@ -20,7 +20,7 @@ import { integerAtLeast } from './options.js';
  */
 export function percentile(values: readonly number[], p: number): number {
   if (typeof p !== 'number' || !(p >= 0 && p <= 100)) {
-    throw new InvalidArgumentError(`Expected a percentile from 0 to 100, got \`${String(p)}\` (${typeof p})`);
+    throw new InvalidArgumentError(`Expected a percentile from 0 to 100, got ${describeValue(p)}`);
   }
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);

@@ -6,7 +6,8 @@
  */
 import { InvalidOptionError } from '../errors.js';
 
-function describe(value: unknown): string {
+/** A value as option errors show it: `` `-1` (number) ``. */
+export function describeValue(value: unknown): string {
   return `\`${String(value)}\` (${typeof value})`;
 }
 
@@ -14,7 +15,7 @@ function describe(value: unknown): string {
 export function positiveNumber(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new InvalidOptionError(`Expected \`${name}\` to be a positive number, got ${describe(value)}`);
+    throw new InvalidOptionError(`Expected \`${name}\` to be a positive number, got ${describeValue(value)}`);
   }
   return value;
 }
@@ -23,7 +24,7 @@ export function positiveNumber(name: string, value: number | undefined, fallback
 export function integerAtLeast(name: string, value: number | undefined, fallback: number, min: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
-    throw new InvalidOptionError(`Expected \`${name}\` to be an integer >= ${min}, got ${describe(value)}`);
+    throw new InvalidOptionError(`Expected \`${name}\` to be an integer >= ${min}, got ${describeValue(value)}`);
   }
   return value;
 }

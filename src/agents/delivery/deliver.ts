@@ -16,6 +16,7 @@ import type { PaneObservation } from './observe.js';
 import { resolveDeliveryOptions, type DeliveryOptions, type ResolvedDeliveryOptions } from './options.js';
 import { observeUntil, pause, throwIfAborted } from './poll.js';
 import type { DeliveryStrategy, DeliveryTarget } from './strategy.js';
+import { describeValue } from '../../util/options.js';
 
 /** Everything a delivery works with. */
 export interface DeliveryContext {
@@ -95,7 +96,7 @@ const TAIL_LENGTH = 16;
 export async function deliver(context: DeliveryContext, text: string, options: DeliveryOptions = {}): Promise<DeliveryReceipt> {
   const settings = resolveDeliveryOptions(options);
   if (typeof text !== 'string' || text === '') {
-    throw new InvalidArgumentError(`Expected a non-empty message, got \`${String(text)}\` (${typeof text})`);
+    throw new InvalidArgumentError(`Expected a non-empty message, got ${describeValue(text)}`);
   }
   assertCarriable(text, 'message');
   context.strategy.validate?.(text);

@@ -4,7 +4,7 @@
  * @module
  */
 import { InvalidOptionError } from '../../errors.js';
-import { integerAtLeast, positiveNumber } from '../../util/options.js';
+import { describeValue, integerAtLeast, positiveNumber } from '../../util/options.js';
 
 /** What to do with text already sitting in the agent's input line. */
 export type ExistingInputPolicy = 'clear' | 'refuse';
@@ -80,15 +80,15 @@ export interface ResolvedDeliveryOptions extends Required<Omit<DeliveryOptions, 
 export function resolveDeliveryOptions(options: DeliveryOptions = {}): ResolvedDeliveryOptions {
   const existingInput = options.existingInput ?? 'clear';
   if (existingInput !== 'clear' && existingInput !== 'refuse') {
-    throw new InvalidOptionError(`Expected \`existingInput\` to be 'clear' or 'refuse', got \`${String(existingInput)}\` (${typeof existingInput})`);
+    throw new InvalidOptionError(`Expected \`existingInput\` to be 'clear' or 'refuse', got ${describeValue(existingInput)}`);
   }
   const force = options.force ?? false;
   if (typeof force !== 'boolean') {
-    throw new InvalidOptionError(`Expected \`force\` to be a boolean, got \`${String(force)}\` (${typeof force})`);
+    throw new InvalidOptionError(`Expected \`force\` to be a boolean, got ${describeValue(force)}`);
   }
   const signal = options.signal;
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
-    throw new InvalidOptionError(`Expected \`signal\` to be an AbortSignal, got \`${String(signal)}\` (${typeof signal})`);
+    throw new InvalidOptionError(`Expected \`signal\` to be an AbortSignal, got ${describeValue(signal)}`);
   }
   return {
     force,

@@ -4,6 +4,7 @@
  * @internal
  */
 import { InvalidOptionError } from '../../errors.js';
+import { describeValue } from '../../util/options.js';
 
 /** Throws unless every key of `options` is one of `known`: a misspelt option is a mistake, not a default. */
 export function rejectUnknownOptions(strategy: string, options: object, known: readonly string[]): void {
@@ -28,6 +29,6 @@ export function keyNames(name: string, value: unknown, fallback: readonly string
 /** Returns `value`, or `fallback` when it is undefined; throws unless it is a boolean. */
 export function booleanOption(name: string, value: unknown, fallback: boolean): boolean {
   if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw new InvalidOptionError(`Expected \`${name}\` to be a boolean, got \`${String(value)}\` (${typeof value})`);
+  if (typeof value !== 'boolean') throw new InvalidOptionError(`Expected \`${name}\` to be a boolean, got ${describeValue(value)}`);
   return value;
 }

@@ -4,6 +4,7 @@
  * @module
  */
 import { InvalidOptionError } from '../../errors.js';
+import { describeValue } from '../../util/options.js';
 
 /**
  * Returns `options` as a record (`{}` when undefined) after checking that it
@@ -18,7 +19,7 @@ export function detectorOptions(
 ): Readonly<Record<string, unknown>> {
   if (options === undefined) return {};
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {
-    throw new InvalidOptionError(`Expected the \`${detector}\` detector's options to be an object, got \`${String(options)}\` (${typeof options})`);
+    throw new InvalidOptionError(`Expected the \`${detector}\` detector's options to be an object, got ${describeValue(options)}`);
   }
   for (const key of Object.keys(options)) {
     if (!known.includes(key)) {

@@ -7,6 +7,7 @@
  * @module
  */
 import { InvalidOptionError } from '../../errors.js';
+import { describeValue } from '../../util/options.js';
 
 /** `7:18am`, `7pm`, `3:15 PM`, optionally followed by an IANA zone in parentheses. */
 const CLOCK = /(?<![\d:])(\d{1,2})(?::(\d{2}))?\s*([ap])\.?m\.?(?![a-z])(?:\s*\(([A-Za-z]+(?:\/[A-Za-z0-9_+-]+)+|UTC)\))?/iu;
@@ -76,7 +77,7 @@ function delayMs(text: string): number {
 export function validateTimeZone(name: string, value: unknown): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string' || knownZone(value) === undefined) {
-    throw new InvalidOptionError(`Expected \`${name}\` to be an IANA time zone such as \`Europe/Berlin\`, got \`${String(value)}\` (${typeof value})`);
+    throw new InvalidOptionError(`Expected \`${name}\` to be an IANA time zone such as \`Europe/Berlin\`, got ${describeValue(value)}`);
   }
   return value;
 }

@@ -10,6 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { InvalidOptionError } from '../../errors.js';
 import { parseFakeAgentScript, type FakeAgentScript } from './script.js';
+import { describeValue } from '../../util/options.js';
 
 /** Options of {@link fakeAgentCommand}. */
 export interface FakeAgentOptions {
@@ -40,7 +41,7 @@ export interface FakeAgentOptions {
  */
 export function fakeAgentCommand(options: FakeAgentOptions): string[] {
   if (typeof options.log !== 'string' || options.log === '') {
-    throw new InvalidOptionError(`Expected \`log\` to be a file path, got \`${String(options.log)}\` (${typeof options.log})`);
+    throw new InvalidOptionError(`Expected \`log\` to be a file path, got ${describeValue(options.log)}`);
   }
   const argv = [process.execPath, ...programArgv(), '--log', resolve(options.log)];
   if (typeof options.script === 'string') argv.push('--script', resolve(options.script));
