@@ -115,18 +115,17 @@ export async function adoptPane(
 }
 
 /**
- * A new window in `session` running a placeholder, making the session if it
- * is missing. Spawns racing to make the same session end up sharing it.
+ * A new window in `session` running a placeholder: the session's first when
+ * it is missing, else one more. Spawns racing to make the same session end up
+ * sharing it.
  */
 async function openWindow(client: TmuxClient, session: string, name: string): Promise<{ paneId: string }> {
   const placeholder = { command: ['cat'] };
-  const addWindow = () => client.newWindow({ target: `=${session}`, name, ...placeholder });
-  if (await client.hasSession(session)) return addWindow();
   try {
     return await client.newSession({ name: session, windowName: name, ...placeholder });
   } catch (error) {
-    if (error instanceof TmuxCommandError && /^duplicate session/u.test(error.tmuxMessage)) return addWindow();
-    throw error;
+    if (!(error instanceof TmuxCommandError && /^duplicate session/u.test(error.tmuxMessage))) throw error;
+    return client.newWindow({ target: `=${session}`, name, ...placeholder });
   }
 }
 
