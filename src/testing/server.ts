@@ -90,7 +90,9 @@ export async function createTestServer(options: TestServerOptions = {}): Promise
     killed ??= (async () => {
       await runTmuxProcess(server, ['kill-server']).catch(() => undefined);
       await ensureExited(serverPid);
-      await rm(directory, { recursive: true, force: true });
+      // Programs in the panes may still be writing into the directory as they exit
+      // (an agent saving its session): rm retries on ENOTEMPTY and EBUSY.
+      await rm(directory, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
     })();
     return killed;
   };
