@@ -25,7 +25,16 @@ export type ErrorCode =
   | 'ERR_UNKNOWN_AGENT'
   | 'ERR_AGENT_EXITED'
   | 'ERR_INPUT_NOT_EMPTY'
-  | 'ERR_DELIVERY_FAILED';
+  | 'ERR_DELIVERY_FAILED'
+  | 'ERR_OBSERVATION_TIMEOUT'
+  | 'ERR_MONITOR_CLOSED'
+  | 'ERR_RECOVERY_FAILED'
+  | 'ERR_INVALID_SCHEDULE'
+  | 'ERR_UNKNOWN_JOB'
+  | 'ERR_UNKNOWN_HANDLER'
+  | 'ERR_SCHEDULE_STORE'
+  | 'ERR_SCHEDULER_CLOSED'
+  | 'ERR_METRICS_SERVER';
 
 /** Base class of every error thrown by tmux-orchestrator. */
 export class OrchestratorError extends Error {

@@ -19,7 +19,7 @@ export type {
   SplitWindowOptions,
 } from './tmux/client.js';
 export type { NotifyingRunner, PaneOutputEvent, TmuxClientEvents } from './tmux/client-events.js';
-export { ControlConnection, CONTROL_SESSION } from './tmux/connection.js';
+export { ControlConnection, CONTROL_SESSION, HIDDEN_SESSION_PREFIX, isHiddenSession } from './tmux/connection.js';
 export type { ConnectionCloseEvent, ControlConnectionEvents, ControlConnectionOptions } from './tmux/connection.js';
 export { ExecRunner, runTmuxProcess } from './tmux/exec.js';
 export type { ExecRunnerOptions, TmuxProcessResult } from './tmux/exec.js';
@@ -92,3 +92,21 @@ export { StrategyRegistry, UnknownStrategyError } from './strategies/registry.js
 export type { StrategyKind, StrategyKinds } from './strategies/registry.js';
 export type { Plugin, PluginContext } from './strategies/plugin.js';
 export type { AgentKind, AgentKinds, DeliveryStrategyName, DeliveryStrategyNames } from './agents/strategy-kinds.js';
+
+// Diagnostics channels and placement.
+export { DIAGNOSTICS_CHANNELS } from './diagnostics.js';
+export type {
+  AgentStateMessage,
+  CacheMessage,
+  DeliveryMessage,
+  DiagnosticsChannelName,
+  DiagnosticsMessages,
+  HealthCycleMessage,
+  RecoveryMessage,
+  SchedulerMessage,
+  TmuxCommandMessage,
+} from './diagnostics.js';
+export { BUILTIN_PLACEMENTS } from './placement/index.js';
+export { leastLoadedPlacement } from './placement/least-loaded.js';
+export { firstServerPlacement } from './placement/first.js';
+export type { PlacementFactory, PlacementRequest, PlacementStrategy, PlacementStrategyName, PlacementStrategyNames, ServerLoad } from './placement/strategy.js';

@@ -21,12 +21,16 @@ import type { ConnectionPoolOptions } from './pool/options.js';
 import type { Plugin } from './strategies/plugin.js';
 import { StrategyRegistry } from './strategies/registry.js';
 import { TmuxClient } from './tmux/client.js';
-import { serverArgs, type TmuxServerOptions } from './tmux/server.js';
+import { serverArgs, serverKey, type TmuxServerOptions } from './tmux/server.js';
+import { BUILTIN_PLACEMENTS } from './placement/index.js';
+import type { PlacementStrategyName } from './placement/strategy.js';
 
 /** Options of {@link Orchestrator.start}. */
 export interface OrchestratorOptions {
   /**
-   * The tmux servers agents run on. New agents go to the first.
+   * The tmux servers agents run on. New agents go where `placement` puts them.
+   * One server's event loop does work for every pane it holds, so beyond a
+   * few hundred agents spread them over several servers (see the monitoring guide).
    * @default [{ socketName: 'tmux-orchestrator' }]
    */
   readonly servers?: readonly TmuxServerOptions[];
@@ -35,6 +39,11 @@ export interface OrchestratorOptions {
    * @default true
    */
   readonly startServer?: boolean;
+  /**
+   * Which server a new agent goes to (a registered `placement` strategy).
+   * @default 'least-loaded'
+   */
+  readonly placement?: PlacementStrategyName;
   /** Options of each server's connection pool. */
   readonly pool?: Omit<ConnectionPoolOptions, keyof TmuxServerOptions | 'startServer'>;
   /** Defaults for every `agent.send()`. */
@@ -83,6 +92,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
   readonly #clients = new Map<TmuxServerOptions, TmuxClient>();
   readonly #fleet: Fleet;
   readonly #teardowns: (() => void | Promise<void>)[] = [];
+  readonly #placementName: string;
   #closing: Promise<void> | undefined;
 
   private constructor(options: OrchestratorOptions) {
@@ -100,6 +110,8 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     });
     for (const [name, factory] of Object.entries(BUILTIN_DETECTORS)) this.registry.register('detector', name, factory);
     for (const [name, factory] of Object.entries(BUILTIN_DELIVERIES)) this.registry.register('delivery', name, factory);
+    for (const [name, factory] of Object.entries(BUILTIN_PLACEMENTS)) this.registry.register('placement', name, factory);
+    this.#placementName = options.placement ?? 'least-loaded';
   }
 
   /**
@@ -116,6 +128,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
         const teardown = await plugin.setup({ registry: orchestrator.registry, orchestrator });
         if (typeof teardown === 'function') orchestrator.#teardowns.push(teardown);
       }
+      orchestrator.registry.get('placement', orchestrator.#placementName);
       if (options.discover ?? true) await orchestrator.discover();
       else await Promise.all([...orchestrator.#clients.values()].map((client) => client.run(['display-message', '-p', 'ok'])));
     } catch (error) {
@@ -151,15 +164,17 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
    * `command`, recorded in tmux as an agent so another process can find it.
    *
    * @throws `DuplicateAgentError`, `UnknownStrategyError` for an unknown kind,
-   *   `InvalidArgumentError` for a bad name, command, cwd or env.
+   *   `InvalidArgumentError` for a bad name, command, cwd or env,
+   *   `InvalidOptionError` for a server that is not one of the orchestrator's.
    */
   async spawn(options: SpawnAgentOptions): Promise<Agent> {
     this.#fleet.reserve(options.name);
     try {
       const detector = this.#fleet.detector(options.kind);
-      const client = this.#primaryClient();
+      const server = this.#serverFor(options);
+      const client = this.#clientFor(server);
       const record = await spawnAgent(client, options, detector);
-      return this.#add(this.#fleet.create(record, client, this.servers[0] as TmuxServerOptions), 'spawned');
+      return this.#add(this.#fleet.create(record, client, server), 'spawned');
     } finally {
       this.#fleet.release(options.name);
     }
@@ -172,11 +187,12 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
    * @throws `DuplicateAgentError`, `UnknownStrategyError`, `TmuxCommandError` for an unknown pane.
    */
   async adopt(target: string, options: AdoptOptions): Promise<Agent> {
-    const client = this.#clientFor(options.server);
+    const server = this.#configuredServer(options.server ?? (this.servers[0] as TmuxServerOptions));
+    const client = this.#clientFor(server);
     this.#fleet.detector(options.kind);
     const record = await adoptPane(client, target, options, (name) => this.#fleet.reserve(name));
     try {
-      return this.#add(this.#fleet.create(record, client, options.server ?? (this.servers[0] as TmuxServerOptions)), 'adopted');
+      return this.#add(this.#fleet.create(record, client, server), 'adopted');
     } finally {
       this.#fleet.release(record.name);
     }
@@ -225,17 +241,27 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     return agent;
   }
 
-  #primaryClient(): TmuxClient {
-    return this.#clientFor(this.servers[0]);
+  /** The server a new agent goes to: the one asked for, or the placement strategy's pick. */
+  #serverFor(options: SpawnAgentOptions): TmuxServerOptions {
+    if (options.server !== undefined) return this.#configuredServer(options.server);
+    const counts = this.#fleet.countByServer();
+    const loads = this.servers.map((server) => ({ server, agents: counts.get(serverKey(server)) ?? 0 }));
+    const request = { name: options.name, kind: options.kind, ...(options.session === undefined ? {} : { session: options.session }) };
+    const picked = this.registry.get('placement', this.#placementName)()(loads, request);
+    return this.#configuredServer(picked);
+  }
+
+  /** The configured server equal to `server`. */
+  #configuredServer(server: TmuxServerOptions): TmuxServerOptions {
+    const found = this.servers.find((candidate) => candidate === server) ?? this.servers.find((candidate) => sameServer(candidate, server));
+    if (found === undefined) {
+      throw new InvalidOptionError(`Expected \`server\` to be one of the orchestrator's servers, got ${JSON.stringify(server)}`);
+    }
+    return found;
   }
 
   #clientFor(server: TmuxServerOptions | undefined): TmuxClient {
-    if (server === undefined) return this.#clients.get(this.servers[0] as TmuxServerOptions) as TmuxClient;
-    const known = this.#clients.get(server) ?? [...this.#clients.entries()].find(([key]) => sameServer(key, server))?.[1];
-    if (known === undefined) {
-      throw new InvalidOptionError(`Expected \`server\` to be one of the orchestrator's servers, got ${JSON.stringify(server)}`);
-    }
-    return known;
+    return this.#clients.get(this.#configuredServer(server ?? (this.servers[0] as TmuxServerOptions))) as TmuxClient;
   }
 }
 

@@ -7,7 +7,7 @@
  * @module
  */
 import type { TmuxClient } from '../tmux/client.js';
-import { CONTROL_SESSION } from '../tmux/connection.js';
+import { isHiddenSession } from '../tmux/connection.js';
 import { AGENT_PANE_ROW, parseRecordedCommand, type AgentPaneRow } from './record.js';
 
 /** An agent found on a server. */
@@ -42,7 +42,7 @@ const ORIGINAL_WINDOW = /^(claude|codex|gemini|aider)[-_ ]?agent\b/iu;
 /** Lists every pane of the server with its agent options (the control session left out). */
 export async function listAgentPanes(client: TmuxClient): Promise<AgentPaneRow[]> {
   const lines = await client.run(['list-panes', '-a', '-F', AGENT_PANE_ROW.template], { readOnly: true });
-  return AGENT_PANE_ROW.parse(lines).filter((row) => row.sessionName !== CONTROL_SESSION);
+  return AGENT_PANE_ROW.parse(lines).filter((row) => !isHiddenSession(row.sessionName));
 }
 
 /**

@@ -6,9 +6,12 @@
  */
 import type { StrategyRegistry } from '../strategies/registry.js';
 import type { TmuxClient } from '../tmux/client.js';
-import type { TmuxServerOptions } from '../tmux/server.js';
+import { serverKey, type TmuxServerOptions } from '../tmux/server.js';
+import type { MonitoredAgent } from '../health/monitored-agent.js';
 import { Agent, type AgentRuntime, type AgentStateChange, type AgentStatus } from './agent.js';
-import { deliver } from './delivery/deliver.js';
+import { DIAGNOSTICS_CHANNELS, publish } from '../diagnostics.js';
+import { OrchestratorError } from '../errors.js';
+import { deliver, type DeliveryReceipt } from './delivery/deliver.js';
 import { Mailbox } from './delivery/mailbox.js';
 import { paneObserver } from './delivery/observe.js';
 import type { DeliveryOptions } from './delivery/options.js';
@@ -16,6 +19,7 @@ import type { Detector } from './detectors/detector.js';
 import { DuplicateAgentError } from './errors.js';
 import { validateAgentName } from './record.js';
 import type { AgentRecord } from './spawn.js';
+import type { Detection, ProcessFacts } from './state.js';
 import { StateTracker } from './state-tracker.js';
 import './strategy-kinds.js';
 
@@ -35,6 +39,7 @@ export interface FleetOptions {
 export class Fleet {
   readonly #options: FleetOptions;
   readonly #agents = new Map<string, Agent>();
+  readonly #monitored = new Map<Agent, MonitoredAgent>();
   readonly #reserved = new Set<string>();
   readonly #detectors = new Map<string, Detector>();
   readonly #mailbox = new Mailbox();
@@ -51,6 +56,18 @@ export class Fleet {
   /** The agent with this name, or `undefined`. */
   get(name: string): Agent | undefined {
     return this.#agents.get(name);
+  }
+
+  /** The agents as the monitor sees them, in the order they joined. */
+  monitored(): MonitoredAgent[] {
+    return [...this.#monitored.values()];
+  }
+
+  /** How many agents run on each server (by server key). */
+  countByServer(): Map<string, number> {
+    const counts = new Map<string, number>();
+    for (const agent of this.#agents.values()) counts.set(serverKey(agent.server), (counts.get(serverKey(agent.server)) ?? 0) + 1);
+    return counts;
   }
 
   /**
@@ -91,14 +108,17 @@ export class Fleet {
     const tracker = new StateTracker();
     let agent: Agent | undefined;
 
-    const observe = async (): Promise<AgentStatus & { paneDead: boolean }> => {
-      const observation = await observePane();
-      const at = Date.now();
-      const change = tracker.observe(observation.detection, at, observation.facts);
+    const recordObservation = (detection: Detection, facts: ProcessFacts, at: number): AgentStatus => {
+      const change = tracker.observe(detection, at, facts);
       if (change !== undefined && agent !== undefined) {
+        publish(DIAGNOSTICS_CHANNELS.agentState, () => ({ agent: record.name, kind: record.kind, from: change.from, to: change.to }));
         this.#options.onState({ agent, from: change.from, to: change.to, evidence: change.detection.evidence, detection: change.detection, at: change.at });
       }
-      return { state: tracker.current, since: tracker.since ?? at, detection: observation.detection, paneDead: observation.facts.paneDead };
+      return { state: tracker.current, since: tracker.since ?? at, detection };
+    };
+    const observe = async (): Promise<AgentStatus & { paneDead: boolean }> => {
+      const observation = await observePane();
+      return { ...recordObservation(observation.detection, observation.facts, Date.now()), paneDead: observation.facts.paneDead };
     };
 
     const runtime: AgentRuntime = {
@@ -108,7 +128,7 @@ export class Fleet {
       cwd: record.cwd,
       observe,
       deliver: (text, options) =>
-        this.#mailbox.enqueue(
+        publishDelivery(record.name, this.#mailbox.enqueue(
           record.name,
           (signal) =>
             deliver(
@@ -117,20 +137,40 @@ export class Fleet {
               { ...this.#options.delivery, ...options, ...(signal === undefined ? {} : { signal }) },
             ),
           options.signal === undefined ? {} : { signal: options.signal },
-        ),
+        )),
       remove: () => {
         if (agent === undefined || this.#agents.get(record.name) !== agent) return;
         this.#agents.delete(record.name);
+        this.#monitored.delete(agent);
         this.#options.onRemoved(agent);
       },
     };
     agent = new Agent(record, runtime);
     this.#agents.set(record.name, agent);
+    this.#monitored.set(agent, { agent, detector, client, record: recordObservation });
     return agent;
   }
 
   /** Forgets every agent (they keep running in tmux). */
   close(): void {
     this.#agents.clear();
+    this.#monitored.clear();
   }
+}
+
+/** Reports a delivery's outcome on the `delivery` diagnostics channel, queueing included. */
+function publishDelivery(agent: string, delivery: Promise<DeliveryReceipt>): Promise<DeliveryReceipt> {
+  const started = performance.now();
+  delivery.then(
+    (receipt) => publish(DIAGNOSTICS_CHANNELS.delivery, () => ({ agent, ok: true, durationMs: performance.now() - started, attempts: receipt.attempts })),
+    (error: unknown) =>
+      publish(DIAGNOSTICS_CHANNELS.delivery, () => ({
+        agent,
+        ok: false,
+        durationMs: performance.now() - started,
+        attempts: 0,
+        ...(error instanceof OrchestratorError ? { errorCode: error.code } : {}),
+      })),
+  );
+  return delivery;
 }

@@ -35,6 +35,11 @@ export interface SpawnAgentOptions {
    * @default the agent's name
    */
   readonly window?: string;
+  /**
+   * The server to run it on: one of the orchestrator's servers.
+   * @default the one the orchestrator's placement strategy picks
+   */
+  readonly server?: TmuxServerOptions;
 }
 
 /** Options of `Orchestrator.adopt`. */

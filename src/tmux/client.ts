@@ -6,7 +6,7 @@
  */
 import { EventEmitter } from 'eventemitter3';
 import { ConnectionClosedError, InvalidArgumentError, TmuxCommandError, TmuxProtocolError } from '../errors.js';
-import { ControlConnection, CONTROL_SESSION, type ConnectionCloseEvent, type ControlConnectionOptions } from './connection.js';
+import { ControlConnection, isHiddenSession, type ConnectionCloseEvent, type ControlConnectionOptions } from './connection.js';
 import { PaneTextDecoder } from './escape.js';
 import type { NotifyingRunner, TmuxClientEvents } from './client-events.js';
 import type { Notification } from './notifications.js';
@@ -143,14 +143,14 @@ export class TmuxClient extends EventEmitter<TmuxClientEvents> implements Comman
   /** Sessions, leaving out the control session unless asked. */
   async listSessions(options: { includeControl?: boolean } = {}): Promise<SessionInfo[]> {
     const rows = SESSION_ROW.parse(await this.run(['list-sessions', '-F', SESSION_ROW.template], { readOnly: true }));
-    return options.includeControl === true ? rows : rows.filter((row) => row.name !== CONTROL_SESSION);
+    return options.includeControl === true ? rows : rows.filter((row) => !isHiddenSession(row.name));
   }
 
   /** Windows of one session (`target`), or of all sessions (the control session left out). */
   async listWindows(target?: string): Promise<WindowInfo[]> {
     const scope = target === undefined ? ['-a'] : ['-t', target];
     const rows = WINDOW_ROW.parse(await this.run(['list-windows', ...scope, '-F', WINDOW_ROW.template], { readOnly: true }));
-    return rows.filter((row) => row.sessionName !== CONTROL_SESSION);
+    return rows.filter((row) => !isHiddenSession(row.sessionName));
   }
 
   /**
@@ -161,7 +161,7 @@ export class TmuxClient extends EventEmitter<TmuxClientEvents> implements Comman
     const scope =
       target === undefined ? ['-a'] : typeof target === 'string' ? ['-t', target] : ['-s', '-t', target.session];
     const rows = PANE_ROW.parse(await this.run(['list-panes', ...scope, '-F', PANE_ROW.template], { readOnly: true }));
-    return rows.filter((row) => row.sessionName !== CONTROL_SESSION);
+    return rows.filter((row) => !isHiddenSession(row.sessionName));
   }
 
   /** `true` when a session with exactly this name exists. */
@@ -338,9 +338,9 @@ const ALTERED_IN_SESSION_NAMES = /[:.$\\\u0000-\u001f\u007f]/u;
 
 function validateSessionName(name: string): void {
   assertCarriable(name, 'session name');
-  if (name === '' || ALTERED_IN_SESSION_NAMES.test(name) || name === CONTROL_SESSION) {
+  if (name === '' || ALTERED_IN_SESSION_NAMES.test(name) || isHiddenSession(name)) {
     throw new InvalidArgumentError(
-      `Expected a session name without \`:\`, \`.\`, \`$\`, \`\\\` or control characters, got ${JSON.stringify(name)}`,
+      `Expected a session name without \`:\`, \`.\`, \`$\`, \`\\\` or control characters, not starting with \`__tmo-\`, got ${JSON.stringify(name)}`,
     );
   }
 }

@@ -15,13 +15,15 @@ import {
   AbortedError,
   CommandTimeoutError,
   ConnectionClosedError,
+  InvalidOptionError,
   ServerNotRunningError,
   TmuxCommandError,
   TmuxNotFoundError,
   type OrchestratorError,
 } from '../errors.js';
+import { DIAGNOSTICS_CHANNELS, publish } from '../diagnostics.js';
 import { Queue } from '../util/queue.js';
-import { integerAtLeast, positiveNumber } from '../util/options.js';
+import { describeValue, integerAtLeast, positiveNumber } from '../util/options.js';
 import { ControlModeParser, type ControlMessage } from './protocol.js';
 import { parseNotification, type Notification } from './notifications.js';
 import { formatCommandLine } from './quote.js';
@@ -30,8 +32,16 @@ import { describeServer, serverArgs, tmuxEnvironment, type TmuxServerOptions } f
 import { detectTmuxVersion, tmuxFeatures, type TmuxFeatures, type TmuxVersion } from './version.js';
 import { runTmuxCommands, runTmuxProcess, tmuxProcessError } from './exec.js';
 
+/** Hidden sessions (control and monitor sessions) start with this; user-facing listings leave them out. */
+export const HIDDEN_SESSION_PREFIX = '__tmo-';
+
 /** The session control connections attach to. User-facing listings leave it out. */
-export const CONTROL_SESSION = '__tmo-control';
+export const CONTROL_SESSION = `${HIDDEN_SESSION_PREFIX}control`;
+
+/** `true` for the library's own hidden sessions (control and monitor sessions). */
+export function isHiddenSession(name: string): boolean {
+  return name.startsWith(HIDDEN_SESSION_PREFIX);
+}
 
 /** Options of {@link ControlConnection.open}. */
 export interface ControlConnectionOptions extends TmuxServerOptions {
@@ -56,6 +66,14 @@ export interface ControlConnectionOptions extends TmuxServerOptions {
    * @default 2000
    */
   readonly closeTimeoutMs?: number;
+  /**
+   * The hidden session to attach to: created when missing (running `cat`),
+   * and killed once no client is attached. Letters, digits, `_` and `-` only.
+   * A monitor attaches to a session of its own, so that only it receives the
+   * `%output` of the windows linked there.
+   * @default '__tmo-control'
+   */
+  readonly session?: string;
 }
 
 /** Why a connection closed. */
@@ -153,13 +171,19 @@ export class ControlConnection extends EventEmitter<ControlConnectionEvents> imp
     const connectTimeoutMs = positiveNumber('connectTimeoutMs', options.connectTimeoutMs, 10_000);
     const closeTimeoutMs = integerAtLeast('closeTimeoutMs', options.closeTimeoutMs, 2_000, 0);
     const args = serverArgs(options);
+    const session = options.session ?? CONTROL_SESSION;
+    if (typeof session !== 'string' || !session.startsWith(HIDDEN_SESSION_PREFIX) || !/^[\w-]+$/u.test(session)) {
+      throw new InvalidOptionError(
+        `Expected \`session\` to be \`__tmo-\` then letters, digits, \`_\` and \`-\`, got ${describeValue(session)}`,
+      );
+    }
     const tmuxPath = options.tmuxPath ?? 'tmux';
     const version = await detectTmuxVersion(tmuxPath);
     if (options.startServer !== true) await assertServerRunning(options);
 
     for (let attempt = 1; ; attempt++) {
-      await createControlSession(options);
-      const child = spawn(tmuxPath, [...args, '-u', '-C', 'attach-session', '-t', `=${CONTROL_SESSION}`], {
+      await createControlSession(options, session);
+      const child = spawn(tmuxPath, [...args, '-u', '-C', 'attach-session', '-t', `=${session}`], {
         stdio: ['pipe', 'pipe', 'pipe'],
         env: tmuxEnvironment(),
       });
@@ -217,11 +241,20 @@ export class ControlConnection extends EventEmitter<ControlConnectionEvents> imp
         signal?.removeEventListener('abort', onAbort);
         return true;
       };
+      const started = performance.now();
       const command: PendingCommand = {
         argv,
         settled: false,
-        resolve: (lines) => settle() && resolve(lines),
-        reject: (error) => settle() && reject(error),
+        resolve: (lines) => {
+          if (!settle()) return;
+          publishCommand(argv, started);
+          resolve(lines);
+        },
+        reject: (error) => {
+          if (!settle()) return;
+          publishCommand(argv, started, error);
+          reject(error);
+        },
       };
       const onAbort = (): void => command.reject(new AbortedError(signal?.reason));
       const timer = setTimeout(() => command.reject(new CommandTimeoutError(argv, timeoutMs)), timeoutMs);
@@ -339,8 +372,18 @@ export class ControlConnection extends EventEmitter<ControlConnectionEvents> imp
   }
 }
 
+/** Reports a finished command on the `tmux:command` diagnostics channel. */
+function publishCommand(argv: readonly string[], started: number, error?: OrchestratorError): void {
+  publish(DIAGNOSTICS_CHANNELS.tmuxCommand, () => ({
+    command: argv[0] ?? '',
+    durationMs: performance.now() - started,
+    ok: error === undefined,
+    ...(error === undefined ? {} : { errorCode: error.code }),
+  }));
+}
+
 /**
- * Creates the control session unless it exists: detached, running `cat`, and
+ * Creates a control session unless it exists: detached, running `cat`, and
  * killed by a `client-detached` hook once no client is attached to it.
  *
  * A short-lived command client creates it, with its options in the same
@@ -350,15 +393,15 @@ export class ControlConnection extends EventEmitter<ControlConnectionEvents> imp
  * of such sessions exit at once, so it is turned off on this session in case
  * a configuration turns it on globally.
  */
-async function createControlSession(server: TmuxServerOptions): Promise<void> {
-  const target = `=${CONTROL_SESSION}:`;
+async function createControlSession(server: TmuxServerOptions, session: string): Promise<void> {
+  const target = `=${session}:`;
   const killWhenUnattached = formatCommandLine([
     'if-shell',
     '-F',
     '#{==:#{session_attached},0}',
-    formatCommandLine(['kill-session', '-t', `=${CONTROL_SESSION}`]),
+    formatCommandLine(['kill-session', '-t', `=${session}`]),
   ]);
-  const create = ['new-session', '-d', '-s', CONTROL_SESSION, '-x', '80', '-y', '24', 'cat'];
+  const create = ['new-session', '-d', '-s', session, '-x', '80', '-y', '24', 'cat'];
   const result = await runTmuxCommands(server, [
     create,
     ['set-option', '-t', target, 'destroy-unattached', 'off'],

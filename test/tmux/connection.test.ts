@@ -154,6 +154,23 @@ describe('opening and closing', () => {
     }
   });
 
+  it('attaches to a hidden session of its own when asked, which listings leave out', async () => {
+    const session = '__tmo-monitor-test';
+    const monitor = await open({ session });
+    try {
+      expect(await monitor.run(['display-message', '-p', '#{session_name}'])).toEqual([session]);
+      const client = new TmuxClient(exec);
+      expect((await client.listSessions()).map((row) => row.name)).not.toContain(session);
+      expect((await client.listSessions({ includeControl: true })).map((row) => row.name)).toContain(session);
+      await expect(client.newSession({ name: '__tmo-mine' })).rejects.toBeInstanceOf(InvalidArgumentError);
+    } finally {
+      await monitor.close();
+    }
+    await retryUntil(async () => !(await exec.run(['list-sessions', '-F', '#{session_name}'])).includes(session), {
+      description: 'the hidden session to be destroyed',
+    });
+  });
+
   it('never changes the size of a window', async () => {
     const size = async (): Promise<string[]> =>
       exec.run(['list-windows', '-t', '=keeper', '-F', '#{window_id} #{window_width}x#{window_height}']);
@@ -372,6 +389,9 @@ describe('ControlConnection.open', () => {
       /only one of `socketName` and `socketPath`/,
     );
     await expect(ControlConnection.open({ socketName: 'a/b' })).rejects.toBeInstanceOf(InvalidOptionError);
+    for (const session of ['monitor', '__tmo-a b', '__tmo-x;kill-server', '__tmo-#{pane_id}']) {
+      await expect(open({ session })).rejects.toBeInstanceOf(InvalidOptionError);
+    }
   });
 });
 
