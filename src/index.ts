@@ -110,3 +110,9 @@ export { BUILTIN_PLACEMENTS } from './placement/index.js';
 export { leastLoadedPlacement } from './placement/least-loaded.js';
 export { firstServerPlacement } from './placement/first.js';
 export type { PlacementFactory, PlacementRequest, PlacementStrategy, PlacementStrategyName, PlacementStrategyNames, ServerLoad } from './placement/strategy.js';
+
+// Cache.
+export { LayeredCache, DEFAULT_CACHE_LAYERS } from './cache/layered-cache.js';
+export type { CacheLayerOptions, CacheLayerStats, CacheSetOptions, DefaultCacheLayer, LayeredCacheOptions } from './cache/layered-cache.js';
+export { paneTag } from './cache/tags.js';
+export { invalidateOnTmuxEvents } from './cache/tmux-invalidation.js';
