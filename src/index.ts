@@ -116,3 +116,15 @@ export { LayeredCache, DEFAULT_CACHE_LAYERS } from './cache/layered-cache.js';
 export type { CacheLayerOptions, CacheLayerStats, CacheSetOptions, DefaultCacheLayer, LayeredCacheOptions } from './cache/layered-cache.js';
 export { paneTag } from './cache/tags.js';
 export { invalidateOnTmuxEvents } from './cache/tmux-invalidation.js';
+
+// Metrics.
+export { MetricsCollector } from './metrics/collector.js';
+export type { MetricsCollectorEvents } from './metrics/collector.js';
+export { ALERT_LEVELS, DEFAULT_SLO, SLO_METRICS } from './metrics/options.js';
+export type { AlertLevel, HysteresisOptions, MeasuredAgent, MetricsCollectorOptions, SloLevels, SloMetric, SloThresholds } from './metrics/options.js';
+export type { ActiveAlert, AlertEvent } from './metrics/alerts.js';
+export { MetricsServerError } from './metrics/errors.js';
+export type { MetricsServer, ServeOptions } from './metrics/server.js';
+export type { CacheLayerMetrics, CycleSummary, LatencySummary, MetricsSnapshot, PoolSnapshot, TmuxCommandStats } from './metrics/snapshot.js';
+export type { AgentResources, ResourceSnapshot, TmuxServerResources } from './metrics/resources.js';
+export type { HostResources } from './metrics/system.js';
