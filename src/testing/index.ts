@@ -8,6 +8,7 @@ export { createTestServer, type TestServer, type TestServerOptions } from './ser
 export { retryUntil, RetryTimeoutError, type RetryOptions } from './retry.js';
 export { fakeAgentCommand, type FakeAgentOptions } from './fake-agent/launch.js';
 export { readFakeAgentLog, type FakeAgentLogEntry } from './fake-agent/log.js';
+export { lightAgentCommand, LIGHT_AGENT_PROCESS_NAME, type LightAgentOptions } from './fake-agent/light.js';
 export {
   parseFakeAgentScript,
   type ApprovalStep,
