@@ -128,3 +128,16 @@ export type { MetricsServer, ServeOptions } from './metrics/server.js';
 export type { CacheLayerMetrics, CycleSummary, LatencySummary, MetricsSnapshot, PoolSnapshot, TmuxCommandStats } from './metrics/snapshot.js';
 export type { AgentResources, ResourceSnapshot, TmuxServerResources } from './metrics/resources.js';
 export type { HostResources } from './metrics/system.js';
+
+// Scheduler.
+export { Scheduler } from './scheduler/scheduler.js';
+export { BUILTIN_STORES, DEFAULT_STORE_PATH, type DeliverFunction, type NamedStoreOption, type SchedulerOptions, type SchedulerStoreOption } from './scheduler/options.js';
+export type { FailedEvent, FiredEvent, HandlerContext, JobHandler, JobRunEvent, MissedEvent, MissedReason, SchedulerEvents } from './scheduler/events.js';
+export type { CronJobOptions, CronTrigger, EveryTrigger, HandlerTarget, JobOptions, JobTarget, JobTrigger, MessageTarget, OnceTrigger, OverlapPolicy, ScheduledJob } from './scheduler/job.js';
+export type { MisfirePolicy } from './scheduler/misfire.js';
+export type { JsonValue } from './scheduler/json.js';
+export { parseDuration, type Duration } from './scheduler/durations.js';
+export type { DeleteChange, PutChange, ScheduleChange, ScheduleStore, ScheduleStoreFactory, ScheduleStoreFactoryOptions } from './scheduler/store.js';
+export { FileScheduleStore, type FileScheduleStoreOptions, type FileScheduleStoreStats } from './scheduler/file-store.js';
+export { MemoryScheduleStore } from './scheduler/memory-store.js';
+export { InvalidScheduleError, ScheduleStoreError, SchedulerClosedError, UnknownHandlerError } from './scheduler/errors.js';
