@@ -52,7 +52,8 @@ export type { TmuxFeatures, TmuxVersion } from './tmux/version.js';
 
 // Agents: the orchestrator, its strategies, delivery and detection.
 export { Orchestrator } from './orchestrator.js';
-export type { OrchestratorEvents, OrchestratorOptions } from './orchestrator.js';
+export { DEFAULT_SERVERS, defaultScheduleStore } from './orchestrator-options.js';
+export type { MonitorOptions, OrchestratorEvents, OrchestratorOptions, OrchestratorSpawnOptions } from './orchestrator-options.js';
 export { Agent } from './agents/agent.js';
 export type { AgentCaptureOptions, AgentStateChange, AgentStatus } from './agents/agent.js';
 export { AgentExitedError, DuplicateAgentError, UnknownAgentError } from './agents/errors.js';
@@ -141,3 +142,36 @@ export type { DeleteChange, PutChange, ScheduleChange, ScheduleStore, ScheduleSt
 export { FileScheduleStore, type FileScheduleStoreOptions, type FileScheduleStoreStats } from './scheduler/file-store.js';
 export { MemoryScheduleStore } from './scheduler/memory-store.js';
 export { InvalidScheduleError, ScheduleStoreError, SchedulerClosedError, UnknownHandlerError } from './scheduler/errors.js';
+
+// Monitoring and recovery.
+export { HealthChecker } from './health/checker.js';
+export type { HealthCheckerOptions } from './health/options.js';
+export type { AgentHealthEvent, AgentHealthStateEvent, HealthCheckerEvents } from './health/events.js';
+export type { AgentHealth, AgentReport, CycleReport } from './health/report.js';
+export type { MonitoredAgent } from './health/monitored-agent.js';
+export type { MonitorContext, MonitoredPane, MonitorFactory, MonitorStrategy } from './health/monitor.js';
+export type { MonitorMode, MonitorModes } from './health/strategy-kinds.js';
+export { BUILTIN_MONITORS } from './health/monitors/index.js';
+export { eventsMonitor, MONITOR_SESSION_PREFIX } from './health/monitors/events.js';
+export { pollMonitor } from './health/monitors/poll.js';
+export { MonitorClosedError, ObservationTimeoutError } from './health/errors.js';
+export { RecoveryManager, type AgentDirectory, type RecoveryManagerOptions, type RecoverySource } from './health/recovery/manager.js';
+export {
+  RECOVERY_TRIGGERS,
+  type RecoveryAction,
+  type RecoveryContext,
+  type RecoveryFactory,
+  type RecoveryOutcome,
+  type RecoveryStrategy,
+  type RecoveryStrategyName,
+  type RecoveryStrategyNames,
+  type RecoveryTrigger,
+} from './health/recovery/strategy.js';
+export { DEFAULT_KIND_POLICIES, DEFAULT_RECOVERY_POLICY, type RecoveryPolicy, type RecoveryRule } from './health/recovery/policy.js';
+export { BUILTIN_RECOVERIES } from './health/recovery/index.js';
+export { backoffDelay, restartRecovery, type BackoffSchedule, type RestartOptions } from './health/recovery/restart.js';
+export { notifyRecovery } from './health/recovery/notify.js';
+export { DEFAULT_ESCALATION_MESSAGE, escalateRecovery, escalationMessage, type EscalateOptions } from './health/recovery/escalate.js';
+export { resumeRecovery, resumeTime, type ResumeOptions } from './health/recovery/resume.js';
+export { RecoveryError, type RecoveryErrorSubject } from './health/recovery/errors.js';
+export type { RecoveryActionEvent, RecoveryEscalatedEvent, RecoveryEventBase, RecoveryEvents, RecoveryFailedEvent, RecoveryGaveUpEvent } from './health/recovery/events.js';

@@ -6,93 +6,69 @@
  * @module
  */
 import { EventEmitter } from 'eventemitter3';
-import { Agent, type AgentStateChange } from './agents/agent.js';
-import type { DeliveryOptions } from './agents/delivery/options.js';
+import { LayeredCache } from './cache/layered-cache.js';
+import { invalidateOnTmuxEvents } from './cache/tmux-invalidation.js';
+import { HealthChecker } from './health/checker.js';
+import { BUILTIN_RECOVERIES } from './health/recovery/index.js';
+import { RecoveryManager } from './health/recovery/manager.js';
+import { MetricsCollector } from './metrics/collector.js';
+import {
+  DEFAULT_SERVERS,
+  defaultScheduleStore,
+  type OrchestratorEvents,
+  type OrchestratorOptions,
+  type OrchestratorSpawnOptions,
+} from './orchestrator-options.js';
+import { BUILTIN_STORES } from './scheduler/options.js';
+import { Scheduler } from './scheduler/scheduler.js';
+import { Agent } from './agents/agent.js';
 import { BUILTIN_DELIVERIES } from './agents/delivery/index.js';
 import { BUILTIN_DETECTORS } from './agents/detectors/index.js';
 import { discoverAgents } from './agents/discover.js';
 import { UnknownAgentError } from './agents/errors.js';
 import { Fleet } from './agents/fleet.js';
-import { spawnAgent, adoptPane, type AdoptOptions, type SpawnAgentOptions } from './agents/spawn.js';
+import { spawnAgent, adoptPane, type AdoptOptions } from './agents/spawn.js';
 import type { AgentKind } from './agents/strategy-kinds.js';
 import { InvalidOptionError } from './errors.js';
 import { PoolGroup } from './pool/group.js';
-import type { ConnectionPoolOptions } from './pool/options.js';
-import type { Plugin } from './strategies/plugin.js';
 import { StrategyRegistry } from './strategies/registry.js';
 import { TmuxClient } from './tmux/client.js';
 import { serverArgs, serverKey, type TmuxServerOptions } from './tmux/server.js';
 import { BUILTIN_PLACEMENTS } from './placement/index.js';
-import type { PlacementStrategyName } from './placement/strategy.js';
-
-/** Options of {@link Orchestrator.start}. */
-export interface OrchestratorOptions {
-  /**
-   * The tmux servers agents run on. New agents go where `placement` puts them.
-   * One server's event loop does work for every pane it holds, so beyond a
-   * few hundred agents spread them over several servers (see the monitoring guide).
-   * @default [{ socketName: 'tmux-orchestrator' }]
-   */
-  readonly servers?: readonly TmuxServerOptions[];
-  /**
-   * Start the servers when they are not running.
-   * @default true
-   */
-  readonly startServer?: boolean;
-  /**
-   * Which server a new agent goes to (a registered `placement` strategy).
-   * @default 'least-loaded'
-   */
-  readonly placement?: PlacementStrategyName;
-  /** Options of each server's connection pool. */
-  readonly pool?: Omit<ConnectionPoolOptions, keyof TmuxServerOptions | 'startServer'>;
-  /** Defaults for every `agent.send()`. */
-  readonly delivery?: DeliveryOptions;
-  /** Plugins, set up in order before the fleet is discovered. */
-  readonly plugins?: readonly Plugin<Orchestrator>[];
-  /**
-   * Find the agents already on the servers at start (recorded ones, and the
-   * original scripts' layout), so a new process takes over its fleet.
-   * @default true
-   */
-  readonly discover?: boolean;
-}
-
-/** Events of an {@link Orchestrator}. */
-export interface OrchestratorEvents {
-  /** An agent joined the fleet: spawned, adopted or discovered. */
-  'agent:added': (agent: Agent, how: 'spawned' | 'adopted' | 'discovered') => void;
-  /** An agent left the fleet (killed). */
-  'agent:removed': (agent: Agent) => void;
-  /** An agent's confirmed state changed (after hysteresis), with the evidence. */
-  'agent:state': (change: AgentStateChange) => void;
-  /** The orchestrator closed. */
-  close: () => void;
-}
-
-/** The default server: a private socket of its own. */
-const DEFAULT_SERVERS: readonly TmuxServerOptions[] = [{ socketName: 'tmux-orchestrator' }];
 
 /**
- * Runs a fleet of terminal agents in tmux.
+ * Runs a fleet of terminal agents in tmux: spawns and finds them, delivers
+ * their messages, watches them (`health`), recovers them (`recovery`),
+ * schedules check-ins (`scheduler`) and measures it all (`metrics`).
  *
  * @example
  * await using orc = await Orchestrator.start({ servers: [{ socketName: 'agents' }] });
  * const eng = await orc.spawn({ name: 'eng-1', kind: 'claude-code', command: ['claude'], cwd: '/repo' });
  * const receipt = await eng.send('Run the tests and report');
  * orc.on('agent:state', (e) => console.log(e.agent.name, e.from, '→', e.to));
+ * await orc.scheduler.in('15m', { agent: 'eng-1', message: 'Check-in: how far are you?' });
+ * const report = await orc.health.check();
  */
 export class Orchestrator extends EventEmitter<OrchestratorEvents> {
   /** Named strategies: built-in detectors and deliveries, and whatever plugins add. */
   readonly registry = new StrategyRegistry();
   /** The servers agents run on. */
   readonly servers: readonly TmuxServerOptions[];
+  /** Cache layers; the monitor keeps each agent's latest screen in `pane_content`. */
+  readonly cache: LayeredCache;
+  /** The monitor: cycles over the fleet, dirty tracking, `agent:exited` and `agent:stalled`. */
+  readonly health: HealthChecker;
+  /** Durable timers and cron: check-in messages to agents and named handlers. */
+  readonly scheduler: Scheduler;
+  /** Metrics of every module, resources, SLO alerts and Prometheus text. */
+  readonly metrics: MetricsCollector;
 
   readonly #pools: PoolGroup;
   readonly #clients = new Map<TmuxServerOptions, TmuxClient>();
   readonly #fleet: Fleet;
   readonly #teardowns: (() => void | Promise<void>)[] = [];
   readonly #placementName: string;
+  #recovery: RecoveryManager | undefined;
   #closing: Promise<void> | undefined;
 
   private constructor(options: OrchestratorOptions) {
@@ -107,11 +83,41 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
       delivery: options.delivery ?? {},
       onState: (change) => this.emit('agent:state', change),
       onRemoved: (agent) => this.emit('agent:removed', agent),
+      guardRespawn: (agent, respawn) => this.health.guardRespawn(agent, respawn),
     });
     for (const [name, factory] of Object.entries(BUILTIN_DETECTORS)) this.registry.register('detector', name, factory);
     for (const [name, factory] of Object.entries(BUILTIN_DELIVERIES)) this.registry.register('delivery', name, factory);
     for (const [name, factory] of Object.entries(BUILTIN_PLACEMENTS)) this.registry.register('placement', name, factory);
+    for (const [name, factory] of Object.entries(BUILTIN_RECOVERIES)) this.registry.register('recovery', name, factory);
+    for (const [name, factory] of Object.entries(BUILTIN_STORES)) this.registry.register('store', name, factory);
     this.#placementName = options.placement ?? 'least-loaded';
+    this.cache = new LayeredCache(options.cache);
+    for (const client of this.#clients.values()) this.#teardowns.push(invalidateOnTmuxEvents(this.cache, client));
+    const { start: _start, ...monitor } = options.monitor ?? {};
+    this.health = new HealthChecker({ ...monitor, agents: () => this.#fleet.monitored(), registry: this.registry, cache: this.cache });
+    this.scheduler = new Scheduler({
+      store: { strategy: 'file', options: { path: defaultScheduleStore(this.servers[0] as TmuxServerOptions), lazy: true } },
+      ...options.scheduler,
+      registry: this.registry,
+      deliver: (agent, message, signal) => this.agent(agent).send(message, signal === undefined ? {} : { signal }),
+      hasAgent: (name) => this.#fleet.get(name) !== undefined,
+    });
+    this.metrics = new MetricsCollector({
+      ...options.metrics,
+      pools: () => this.#pools.stats,
+      agents: () => this.agents,
+      servers: () => this.servers,
+      clients: (server) => this.#clientFor(server),
+    });
+  }
+
+  /**
+   * Recovery: strategies that answer what the monitor reports (restart an
+   * exited agent, resume a rate-limited one, escalate a stalled one…).
+   * `undefined` when the orchestrator was started with `recovery: false`.
+   */
+  get recovery(): RecoveryManager | undefined {
+    return this.#recovery;
   }
 
   /**
@@ -129,8 +135,15 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
         if (typeof teardown === 'function') orchestrator.#teardowns.push(teardown);
       }
       orchestrator.registry.get('placement', orchestrator.#placementName);
+      if (options.recovery !== false) {
+        // After the plugins, which may register the strategies a policy names.
+        orchestrator.#recovery = new RecoveryManager({ ...options.recovery, source: orchestrator.health, fleet: orchestrator, registry: orchestrator.registry });
+      }
       if (options.discover ?? true) await orchestrator.discover();
       else await Promise.all([...orchestrator.#clients.values()].map((client) => client.run(['display-message', '-p', 'ok'])));
+      // After discovery, so that stored message jobs find their agents.
+      await orchestrator.scheduler.start();
+      if (options.monitor?.start ?? true) orchestrator.health.start();
     } catch (error) {
       await orchestrator.close();
       throw error;
@@ -167,13 +180,21 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
    *   `InvalidArgumentError` for a bad name, command, cwd or env,
    *   `InvalidOptionError` for a server that is not one of the orchestrator's.
    */
-  async spawn(options: SpawnAgentOptions): Promise<Agent> {
+  async spawn(options: OrchestratorSpawnOptions): Promise<Agent> {
     this.#fleet.reserve(options.name);
     try {
       const detector = this.#fleet.detector(options.kind);
       const server = this.#serverFor(options);
       const client = this.#clientFor(server);
-      const record = await spawnAgent(client, options, detector);
+      // Checked (and kept) before anything is started.
+      if (options.recovery !== undefined) this.#recovery?.setPolicy(options.name, options.recovery);
+      let record;
+      try {
+        record = await spawnAgent(client, options, detector);
+      } catch (error) {
+        if (options.recovery !== undefined) this.#recovery?.setPolicy(options.name, undefined);
+        throw error;
+      }
       return this.#add(this.#fleet.create(record, client, server), 'spawned');
     } finally {
       this.#fleet.release(options.name);
@@ -220,10 +241,19 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     return added;
   }
 
-  /** Closes the pools and runs plugin teardowns. Agents keep running in tmux. Idempotent. */
+  /**
+   * Stops the scheduler, recovery and the monitor, runs plugin teardowns and
+   * closes the connections. Agents keep running in tmux, and scheduled jobs
+   * wait in their store for the next start. Idempotent.
+   */
   close(): Promise<void> {
     this.#closing ??= (async () => {
+      // The scheduler first: its jobs deliver through the pools.
+      await this.scheduler.close();
+      await this.#recovery?.close();
+      await this.health.close();
       for (const teardown of this.#teardowns.reverse()) await teardown();
+      await this.metrics.close();
       this.#fleet.close();
       await this.#pools.close();
       this.emit('close');
@@ -242,7 +272,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
   }
 
   /** The server a new agent goes to: the one asked for, or the placement strategy's pick. */
-  #serverFor(options: SpawnAgentOptions): TmuxServerOptions {
+  #serverFor(options: OrchestratorSpawnOptions): TmuxServerOptions {
     if (options.server !== undefined) return this.#configuredServer(options.server);
     const counts = this.#fleet.countByServer();
     const loads = this.servers.map((server) => ({ server, agents: counts.get(serverKey(server)) ?? 0 }));

@@ -1,35 +1,70 @@
 /**
- * This library's methods: (d) poll mode, a fresh capture of every agent each
- * cycle, and (e) events mode with a tenth of the agents active.
+ * This library's methods, through the public API: an `Orchestrator` over the
+ * fleet's servers adopts every pane as a `claude-code` agent, and each timed
+ * cycle is `orc.health.check()`: one `list-panes` per server for process
+ * facts, captures, the detector on every screen, servers in parallel.
  *
- * (d) is the cycle the health checker runs in poll mode, written against
- * `TmuxClient` directly: per server, one control connection, `list-panes`
- * (process facts) and every agent's `capture-pane -p -S -50` pipelined in
- * one round trip, every server at once, then the claude-code detector on each.
+ * - (d) poll mode: every agent's screen captured fresh each cycle;
+ * - (e) events mode: only the panes that wrote output since their last
+ *   capture (the active tenth of the fleet) are captured; the others come
+ *   from the cache, kept honest by a hidden control client per server.
  *
  * @module
  */
-import { createClaudeCodeDetector, type TmuxClient } from '../../src/index.js';
-import { timeCycles, paneKey, type Captures, type Method } from '../field/method.js';
-import { capture } from '../fleet.js';
+import { Orchestrator, type Agent } from '../../src/index.js';
+import { paneKey, timeCycles, type AgentFleet, type Captures, type Method } from '../field/method.js';
 
-const detector = createClaudeCodeDetector();
+/** Agents adopted at a time. */
+const ADOPT_BATCH = 32;
 
-/** Method (d): every agent's screen and process facts, fresh, over one control connection per server. */
-export const pollMethod: Method = (fleet, options) =>
-  timeCycles('this library, poll (d)', fleet, options, async () => {
-    const captures: Captures = new Map();
-    await Promise.all(
-      fleet.controlClients.map(async (client: TmuxClient, server) => {
-        const mine = fleet.panes.filter((pane) => pane.server === server);
-        const [rows, ...screens] = await Promise.all([client.listPanes(), ...mine.map((pane) => capture(fleet.controlClients, pane))]);
-        const facts = new Map(rows.map((row) => [row.id, { paneDead: row.dead, currentCommand: row.currentCommand }]));
-        mine.forEach((pane, i) => {
-          const lines = screens[i] ?? [];
-          detector.detect({ lines }, facts.get(pane.id) ?? { paneDead: true, currentCommand: '' });
-          captures.set(paneKey(server, pane.id), lines);
-        });
-      }),
-    );
-    return captures;
+/** An orchestrator that only watches, in `mode`, with the fleet's panes adopted as agents. */
+async function watching(fleet: AgentFleet, mode: 'poll' | 'events'): Promise<{ orc: Orchestrator; agents: Map<Agent, string> }> {
+  const orc = await Orchestrator.start({
+    servers: fleet.servers.map((server) => server.server),
+    startServer: false,
+    discover: false,
+    monitor: { mode, start: false, observeTimeoutMs: 30_000 },
+    recovery: false,
+    metrics: { sampleIntervalMs: false },
+    scheduler: { store: 'memory' },
   });
+  const agents = new Map<Agent, string>();
+  try {
+    for (let first = 0; first < fleet.panes.length; first += ADOPT_BATCH) {
+      await Promise.all(
+        fleet.panes.slice(first, first + ADOPT_BATCH).map(async (pane) => {
+          const server = fleet.servers[pane.server]?.server;
+          const agent = await orc.adopt(pane.id, { name: `pane ${pane.index}`, kind: 'claude-code', ...(server === undefined ? {} : { server }) });
+          agents.set(agent, paneKey(pane.server, pane.id));
+        }),
+      );
+    }
+  } catch (error) {
+    await orc.close();
+    throw error;
+  }
+  return { orc, agents };
+}
+
+/** Times `orc.health.check()` in `mode`; the screens of the first cycle are checked. */
+function healthMethod(label: string, mode: 'poll' | 'events'): Method {
+  return async (fleet, options) => {
+    const { orc, agents } = await watching(fleet, mode);
+    try {
+      return await timeCycles(label, fleet, options, async () => {
+        await orc.health.check();
+        const captures: Captures = new Map();
+        for (const [agent, key] of agents) captures.set(key, orc.health.screen(agent) ?? []);
+        return captures;
+      });
+    } finally {
+      await orc.close();
+    }
+  };
+}
+
+/** Method (d): every agent's screen and process facts, fresh, each cycle. */
+export const pollMethod: Method = healthMethod('this library, poll (d)', 'poll');
+
+/** Method (e): process facts of every agent, screens of the agents that wrote output. */
+export const eventsMethod: Method = healthMethod('this library, events (e)', 'events');

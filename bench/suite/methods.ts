@@ -7,7 +7,7 @@ import type { Method } from '../field/method.js';
 import { libtmuxMethod, probeLibtmux } from '../field/libtmux.js';
 import { originalMethod } from '../field/original.js';
 import { seedColdMethod } from '../field/seed.js';
-import { pollMethod } from './library.js';
+import { eventsMethod, pollMethod } from './library.js';
 
 /** One method of the suite. */
 export interface MethodEntry {
@@ -44,12 +44,5 @@ export const METHODS: readonly MethodEntry[] = [
     run: libtmuxMethod,
   },
   { id: 'd', label: 'this library, poll', perProcess: false, warmup: 5, unavailable: available, run: pollMethod },
-  {
-    id: 'e',
-    label: 'this library, events (10% active)',
-    perProcess: false,
-    warmup: 5,
-    unavailable: () => Promise.resolve('events mode needs the HealthChecker (src/health/checker.ts), not plugged in yet'),
-    run: () => Promise.reject(new Error('events mode is not plugged in')),
-  },
+  { id: 'e', label: 'this library, events (10% active)', perProcess: false, warmup: 5, unavailable: available, run: eventsMethod },
 ];

@@ -62,6 +62,8 @@ export interface AgentRuntime {
   deliver(text: string, options: DeliveryOptions): Promise<DeliveryReceipt>;
   /** Takes the agent out of the fleet. */
   remove(): void;
+  /** Runs `respawn` (which restarts the pane's process) with the monitor's hold on the pane's output released. */
+  guardRespawn(respawn: () => Promise<void>): Promise<void>;
 }
 
 /**
@@ -168,7 +170,7 @@ export class Agent {
       throw new InvalidArgumentError(`agent ${JSON.stringify(this.name)} was adopted and has no recorded command to restart`);
     }
     const cwd = this.#runtime.cwd === '' ? {} : { cwd: this.#runtime.cwd };
-    await this.#runtime.client.respawnPane(this.paneId, { kill: true, command: this.command, ...cwd });
+    await this.#runtime.guardRespawn(() => this.#runtime.client.respawnPane(this.paneId, { kill: true, command: this.command, ...cwd }));
   }
 
   /** Kills the agent's pane and takes it out of the fleet. */

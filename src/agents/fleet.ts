@@ -33,6 +33,8 @@ export interface FleetOptions {
   onState(change: AgentStateChange): void;
   /** Called when an agent leaves the fleet. */
   onRemoved(agent: Agent): void;
+  /** Runs a respawn of the agent's pane (the monitor pauses its output from the pane meanwhile). */
+  guardRespawn(agent: Agent, respawn: () => Promise<void>): Promise<void>;
 }
 
 /** The agents of one orchestrator, by name. @internal */
@@ -138,6 +140,7 @@ export class Fleet {
             ),
           options.signal === undefined ? {} : { signal: options.signal },
         )),
+      guardRespawn: (respawn) => (agent === undefined ? respawn() : this.#options.guardRespawn(agent, respawn)),
       remove: () => {
         if (agent === undefined || this.#agents.get(record.name) !== agent) return;
         this.#agents.delete(record.name);

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { existsSync } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, type FileHandle } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { InvalidOptionError } from '../errors.js';
@@ -27,6 +28,14 @@ export interface FileScheduleStoreOptions {
   readonly compactAfter?: number;
   /** Called when a background compaction fails (the file is left as it was, and stays correct). */
   readonly onError?: (error: ScheduleStoreError) => void;
+  /**
+   * When the file does not exist at `load()`, make it (and take its lock)
+   * only at the first `write()`: a process that never schedules anything
+   * leaves no file and holds no lock, so several can share a default path
+   * until one of them schedules a job.
+   * @default false
+   */
+  readonly lazy?: boolean;
 }
 
 /** What a {@link FileScheduleStore} has done. */
@@ -62,6 +71,9 @@ export class FileScheduleStore implements ScheduleStore {
   readonly path: string;
   readonly #compactAfter: number;
   readonly #onError: ((error: ScheduleStoreError) => void) | undefined;
+  readonly #lazy: boolean;
+  /** Set by a lazy `load()` that found no file: the first `write()` opens it. */
+  #deferred = false;
   /** Each live job's record (the scheduler's own objects: no copy), for compaction. */
   readonly #live = new Map<string, ScheduledJob>();
   #handle: FileHandle | undefined;
@@ -86,6 +98,8 @@ export class FileScheduleStore implements ScheduleStore {
     this.path = resolve(options.path);
     this.#compactAfter = integerAtLeast('compactAfter', options.compactAfter, 10_000, 1);
     this.#onError = options.onError;
+    this.#lazy = options.lazy ?? false;
+    if (typeof this.#lazy !== 'boolean') throw new InvalidOptionError(`Expected \`lazy\` to be a boolean, got ${describeValue(this.#lazy)}`);
   }
 
   /** What the store has done so far. */
@@ -99,7 +113,21 @@ export class FileScheduleStore implements ScheduleStore {
    * @throws {@link ScheduleStoreError} when the file is locked by a live process, corrupt, or unreadable.
    */
   async load(): Promise<ScheduledJob[]> {
-    if (this.#unlock !== undefined || this.#closing !== undefined) throw new ScheduleStoreError(`${this.path} is already loaded`);
+    if (this.#unlock !== undefined || this.#deferred || this.#closing !== undefined) throw new ScheduleStoreError(`${this.path} is already loaded`);
+    if (this.#lazy && !existsSync(this.path)) {
+      this.#deferred = true;
+      return [];
+    }
+    try {
+      return await this.#open();
+    } catch (error) {
+      await this.close();
+      throw error;
+    }
+  }
+
+  /** Locks the file, reads it and opens it for appending. */
+  async #open(): Promise<ScheduledJob[]> {
     try {
       await mkdir(dirname(this.path), { recursive: true });
       this.#unlock = await acquireLock(`${this.path}.lock`);
@@ -123,7 +151,11 @@ export class FileScheduleStore implements ScheduleStore {
       for (const [id, job] of log.jobs) this.#live.set(id, parseStoredJob(job));
       return [...this.#live.values()];
     } catch (error) {
-      await this.close();
+      // Let go of what was taken, so a later attempt (a lazy store's next write) can start afresh.
+      await this.#handle?.close();
+      this.#handle = undefined;
+      await this.#unlock?.();
+      this.#unlock = undefined;
       throw error instanceof ScheduleStoreError ? error : new ScheduleStoreError(`cannot load ${this.path}: ${(error as Error).message}`, { cause: error });
     }
   }
@@ -136,6 +168,10 @@ export class FileScheduleStore implements ScheduleStore {
    */
   write(changes: readonly ScheduleChange[]): Promise<void> {
     return this.#exclusive(async () => {
+      if (this.#deferred && this.#closing === undefined) {
+        await this.#open();
+        this.#deferred = false;
+      }
       const handle = this.#handle;
       if (handle === undefined || this.#closing !== undefined) throw new ScheduleStoreError(`${this.path} is not open`);
       if (this.#broken !== undefined) throw new ScheduleStoreError(`${this.path} failed earlier: ${this.#broken.message}`, { cause: this.#broken });

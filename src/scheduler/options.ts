@@ -88,7 +88,8 @@ export const DEFAULT_STORE_PATH = '.tmux-orchestrator/schedule.jsonl';
 /** The built-in stores, for the registry (`registry.register('store', name, factory)`). */
 export const BUILTIN_STORES: Readonly<Record<'file' | 'memory', ScheduleStoreFactory>> = {
   // The store checks its options itself.
-  file: ({ path, compactAfter, onError }) => new FileScheduleStore({ path: path as string, compactAfter: compactAfter as number | undefined, onError }),
+  file: ({ path, compactAfter, lazy, onError }) =>
+    new FileScheduleStore({ path: path as string, compactAfter: compactAfter as number | undefined, lazy: lazy as boolean | undefined, onError }),
   memory: () => new MemoryScheduleStore(),
 };
 

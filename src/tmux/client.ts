@@ -146,22 +146,24 @@ export class TmuxClient extends EventEmitter<TmuxClientEvents> implements Comman
     return options.includeControl === true ? rows : rows.filter((row) => !isHiddenSession(row.name));
   }
 
-  /** Windows of one session (`target`), or of all sessions (the control session left out). */
+  /** Windows of one session (`target`), or of all sessions (hidden sessions left out). */
   async listWindows(target?: string): Promise<WindowInfo[]> {
     const scope = target === undefined ? ['-a'] : ['-t', target];
     const rows = WINDOW_ROW.parse(await this.run(['list-windows', ...scope, '-F', WINDOW_ROW.template], { readOnly: true }));
-    return rows.filter((row) => !isHiddenSession(row.sessionName));
+    return target === undefined ? rows.filter((row) => !isHiddenSession(row.sessionName)) : rows;
   }
 
   /**
    * Panes of one window (`target`), of a whole session (`{ session: target }`),
-   * or of the whole server (no target; the control session left out).
+   * or of the whole server (no target; hidden sessions left out, so a window
+   * linked into a monitor session is listed once). A window linked into
+   * several sessions reports one of them as `sessionName` when targeted.
    */
   async listPanes(target?: string | { session: string }): Promise<PaneInfo[]> {
     const scope =
       target === undefined ? ['-a'] : typeof target === 'string' ? ['-t', target] : ['-s', '-t', target.session];
     const rows = PANE_ROW.parse(await this.run(['list-panes', ...scope, '-F', PANE_ROW.template], { readOnly: true }));
-    return rows.filter((row) => !isHiddenSession(row.sessionName));
+    return target === undefined ? rows.filter((row) => !isHiddenSession(row.sessionName)) : rows;
   }
 
   /** `true` when a session with exactly this name exists. */

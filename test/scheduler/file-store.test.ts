@@ -58,6 +58,36 @@ describe('FileScheduleStore', () => {
     await expect(store.write([{ type: 'delete', id: 'a' }])).rejects.toBeInstanceOf(ScheduleStoreError);
   });
 
+  it('with lazy, makes and locks no file until the first write, then behaves as usual', async () => {
+    const path = freshPath();
+    const first = new FileScheduleStore({ path, lazy: true });
+    const second = new FileScheduleStore({ path, lazy: true });
+    try {
+      expect(await first.load()).toEqual([]);
+      expect(await second.load()).toEqual([]);
+      await expect(stat(path)).rejects.toMatchObject({ code: 'ENOENT' });
+      await expect(stat(`${path}.lock`)).rejects.toMatchObject({ code: 'ENOENT' });
+      const job = storedJob({ id: 'lazy-1' });
+      await first.write([{ type: 'put', job }]);
+      // The first to write holds the file now; the other cannot write to it.
+      await expect(second.write([{ type: 'put', job: storedJob({ id: 'lazy-2' }) }])).rejects.toBeInstanceOf(ScheduleStoreError);
+      await first.close();
+      expect(await reload(path)).toEqual([job]);
+    } finally {
+      await first.close();
+      await second.close();
+    }
+    // A lazy store that finds the file loads it at once, as usual.
+    const again = new FileScheduleStore({ path, lazy: true });
+    try {
+      expect((await again.load()).length).toBe(1);
+      await expect(reload(path)).rejects.toBeInstanceOf(ScheduleStoreError);
+    } finally {
+      await again.close();
+    }
+    expect(() => new FileScheduleStore({ path, lazy: 'yes' as unknown as boolean })).toThrow(InvalidOptionError);
+  });
+
   it('drops a torn last line (a crash mid-append), cuts it off, and appends cleanly after', async () => {
     const path = freshPath();
     const a = storedJob({ id: 'a' });

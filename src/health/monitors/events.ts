@@ -1,0 +1,225 @@
+/**
+ * The `events` monitor: one hidden control client per server, into whose
+ * session every agent window is linked, tells which panes wrote output.
+ *
+ * @module
+ */
+import { randomBytes } from 'node:crypto';
+import { TmuxCommandError } from '../../errors.js';
+import { ControlConnection } from '../../tmux/connection.js';
+import { defineRow, text } from '../../tmux/formats.js';
+import type { Notification } from '../../tmux/notifications.js';
+import { DirtyTracker } from '../dirty.js';
+import type { MonitorContext, MonitorFactory, MonitoredPane, MonitorStrategy } from '../monitor.js';
+import { listPaneFacts, type PaneFacts } from '../pane-facts.js';
+
+/** Hidden monitor sessions are named this, then random hex. */
+export const MONITOR_SESSION_PREFIX = '__tmo-monitor-';
+
+const PANE_WINDOW_ROW = defineRow({ paneId: text('#{pane_id}'), windowId: text('#{window_id}') });
+
+/** `refresh-client -A` for several panes at once (tmux 3.3a applies every `-A`). */
+function refreshPanes(paneIds: readonly string[], what: 'pause' | 'continue'): string[] {
+  return ['refresh-client', ...paneIds.flatMap((paneId) => ['-A', `${paneId}:${what}`])];
+}
+
+/**
+ * Watches a server through a control client of its own, attached to a
+ * hidden session (`__tmo-monitor-<random>`) into which every agent window is
+ * linked (`link-window -d`: window sizes do not change, and listings leave
+ * hidden sessions out). tmux sends that client `%output` for those windows
+ * only; the orchestrator's command connections sit in another session and
+ * receive none.
+ *
+ * A pane's first `%output` marks it dirty, drops its cached screen and pauses
+ * its output for this client (`refresh-client -A '%P:pause'`, batched), so a
+ * busy pane costs one notification per cycle. Before a dirty pane is
+ * captured its output is resumed (`continue`, awaited), so anything printed
+ * after the capture is reported. Pausing rather than `off`: on tmux 3.3a,
+ * `off` while the pane's output is queued for the client crashes the server,
+ * and on later versions panes that every client turned off stop being read.
+ *
+ * Each `sync` ends with a round trip on this client, so every `%output` tmux
+ * sent before the cycle began has been handled. If the client dies (server
+ * restarted…), every pane counts as dirty and the client is reopened at the
+ * next `sync`.
+ *
+ * @example
+ * const checker = new HealthChecker({ mode: 'events', agents: () => fleet, registry });
+ */
+export const eventsMonitor: MonitorFactory = (context) => new EventsMonitor(context);
+
+class EventsMonitor implements MonitorStrategy {
+  /** A screen stays current until its pane prints; the TTL is only a safety net. */
+  readonly screenTtlMs = 600_000;
+  readonly #context: MonitorContext;
+  readonly #dirty = new DirtyTracker();
+  /** Windows linked into the current session. */
+  readonly #linked = new Set<string>();
+  /** Panes whose window is linked, and that window. */
+  #watched = new Map<string, string>();
+  #connection: ControlConnection | undefined;
+  #session = '';
+  #flushing = false;
+  #closed = false;
+
+  constructor(context: MonitorContext) {
+    this.#context = context;
+  }
+
+  async sync(panes: readonly MonitoredPane[]): Promise<ReadonlyMap<string, PaneFacts> | undefined> {
+    const connection = await this.#connect();
+    if (connection === undefined) return undefined;
+    const windows = await this.#windowsOf(connection, panes);
+    const wanted = new Map<string, string[]>();
+    for (const pane of panes) {
+      const windowId = windows.get(pane.paneId);
+      if (windowId === undefined || pane.orphaned) continue;
+      const paneIds = wanted.get(windowId);
+      if (paneIds === undefined) wanted.set(windowId, [pane.paneId]);
+      else paneIds.push(pane.paneId);
+    }
+    const session = `=${this.#session}`;
+    const commands: Promise<unknown>[] = [];
+    for (const windowId of this.#linked) {
+      if (wanted.has(windowId)) continue;
+      this.#linked.delete(windowId);
+      // `-k`: a window only this session still holds (its own session was killed) goes, as it would have without the link.
+      commands.push(connection.run(['unlink-window', '-k', '-t', `${session}:${windowId}`]));
+    }
+    const rewatched: string[] = [];
+    for (const [windowId, paneIds] of wanted) {
+      // Watched anew, or through another window: what it printed meanwhile was not seen.
+      for (const paneId of paneIds) if (this.#watched.get(paneId) !== windowId && this.#dirty.rewatch(paneId)) rewatched.push(paneId);
+      if (this.#linked.has(windowId)) continue;
+      commands.push(connection.run(['link-window', '-d', '-s', windowId, '-t', `${session}:`]).then(() => void this.#linked.add(windowId)));
+    }
+    // Panes watched anew may still be paused for this client from an earlier time.
+    if (rewatched.length > 0) commands.push(connection.run(refreshPanes(rewatched, 'continue')));
+    const pauses = this.#dirty.takePauses();
+    if (pauses.length > 0) commands.push(connection.run(refreshPanes(pauses, 'pause')));
+    // The round trip: its reply comes after every %output tmux queued before it,
+    // and it lists the panes of exactly the linked windows, each once.
+    const listing = listPaneFacts(connection, this.#session);
+    commands.push(listing);
+    await this.#settle(connection, commands);
+
+    const watched = new Map<string, string>();
+    for (const [windowId, paneIds] of wanted) {
+      if (this.#linked.has(windowId)) for (const paneId of paneIds) watched.set(paneId, windowId);
+    }
+    this.#watched = watched;
+    this.#dirty.forget([...this.#dirty.panes()].filter((paneId) => !watched.has(paneId)));
+    return this.#connection === connection ? listing.catch(() => undefined) : undefined;
+  }
+
+  needsCapture(paneId: string): boolean {
+    return this.#connection === undefined || !this.#watched.has(paneId) || this.#dirty.isDirty(paneId);
+  }
+
+  async beforeCapture(paneIds: readonly string[]): Promise<void> {
+    const resume = this.#dirty.beginCapture(paneIds);
+    const connection = this.#connection;
+    if (resume.length === 0 || connection === undefined) return;
+    await this.#settle(connection, [connection.run(refreshPanes(resume, 'continue'))]);
+  }
+
+  captured(): void {
+    // Output times come from %output.
+  }
+
+  lastOutputAt(paneId: string): number | undefined {
+    return this.#dirty.lastOutputAt(paneId);
+  }
+
+  async pauseOutput(paneId: string): Promise<() => void> {
+    const connection = this.#connection;
+    if (this.#dirty.hold(paneId) && connection !== undefined) await this.#settle(connection, [connection.run(refreshPanes([paneId], 'pause'))]);
+    return () => this.#dirty.release(paneId);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    const connection = this.#connection;
+    if (connection === undefined) return;
+    this.#lost(connection);
+    // The session's `client-detached` hook kills it once this, its only client, is gone.
+    await connection.close();
+  }
+
+  async #connect(): Promise<ControlConnection | undefined> {
+    if (this.#connection !== undefined || this.#closed) return this.#connection;
+    const session = `${MONITOR_SESSION_PREFIX}${randomBytes(6).toString('hex')}`;
+    const { timeoutMs } = this.#context;
+    let connection: ControlConnection;
+    try {
+      connection = await ControlConnection.open({
+        ...this.#context.server,
+        session,
+        connectTimeoutMs: timeoutMs,
+        commandTimeoutMs: timeoutMs,
+      });
+    } catch {
+      return undefined; // the server is down, or refuses: every pane is captured; try again next cycle
+    }
+    if (this.#closed) {
+      await connection.close();
+      return undefined;
+    }
+    connection.on('notification', (notification) => this.#onNotification(notification));
+    connection.on('close', () => this.#lost(connection));
+    this.#connection = connection;
+    this.#session = session;
+    return connection;
+  }
+
+  /** The window of each pane: as the checker last listed it, or looked up for panes it has not listed yet. */
+  async #windowsOf(connection: ControlConnection, panes: readonly MonitoredPane[]): Promise<Map<string, string>> {
+    const windows = new Map<string, string>();
+    for (const pane of panes) if (pane.windowId !== undefined) windows.set(pane.paneId, pane.windowId);
+    if (windows.size === panes.length) return windows;
+    try {
+      const rows = PANE_WINDOW_ROW.parse(await connection.run(['list-panes', '-a', '-F', PANE_WINDOW_ROW.template], { readOnly: true }));
+      for (const row of rows) if (!windows.has(row.paneId)) windows.set(row.paneId, row.windowId);
+    } catch {
+      // Left unwatched this cycle: they are captured anyway.
+    }
+    return windows;
+  }
+
+  #onNotification(notification: Notification): void {
+    if (notification.kind !== 'output') return;
+    this.#dirty.output(notification.paneId, Date.now());
+    this.#context.screenChanged(notification.paneId);
+    if (this.#flushing) return;
+    this.#flushing = true;
+    // One refresh-client for every pane that spoke in this batch of notifications.
+    setImmediate(() => {
+      this.#flushing = false;
+      const connection = this.#connection;
+      const pauses = this.#dirty.takePauses();
+      if (connection !== undefined && pauses.length > 0) void this.#settle(connection, [connection.run(refreshPanes(pauses, 'pause'))]);
+    });
+  }
+
+  /**
+   * Waits for commands; a failure other than tmux refusing one command
+   * (a window that just closed) means the client can no longer be trusted
+   * to report output, so it is dropped and every pane becomes dirty.
+   */
+  async #settle(connection: ControlConnection, commands: readonly Promise<unknown>[]): Promise<void> {
+    const results = await Promise.allSettled(commands);
+    if (results.some((result) => result.status === 'rejected' && !(result.reason instanceof TmuxCommandError))) {
+      this.#lost(connection);
+      void connection.close();
+    }
+  }
+
+  #lost(connection: ControlConnection): void {
+    if (this.#connection !== connection) return;
+    this.#connection = undefined;
+    this.#linked.clear();
+    this.#watched = new Map();
+    this.#dirty.reset();
+  }
+}

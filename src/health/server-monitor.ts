@@ -1,0 +1,255 @@
+/**
+ * One server's part of a monitor cycle: sync the strategy, list the panes
+ * once, capture the panes that need it, and run each agent's detector.
+ *
+ * @module
+ */
+import PQueue from 'p-queue';
+import type { AgentStatus } from '../agents/agent.js';
+import { paneObserver } from '../agents/delivery/observe.js';
+import type { Detection, ProcessFacts, Screen } from '../agents/state.js';
+import { OrchestratorError, TmuxCommandError } from '../errors.js';
+import type { TmuxClient } from '../tmux/client.js';
+import { Deadline, EXPIRED } from './deadline.js';
+import { ObservationTimeoutError } from './errors.js';
+import type { MonitoredPane, MonitorStrategy } from './monitor.js';
+import type { MonitoredAgent } from './monitored-agent.js';
+import { isOrphaned, listPaneFacts, type PaneFacts } from './pane-facts.js';
+import type { ServerScreens } from './screens.js';
+
+/** What one cycle found about one agent. */
+export type AgentOutcome =
+  | {
+      readonly ok: true;
+      /** The confirmed status after this observation. */
+      readonly status: AgentStatus;
+      /** Where the screen came from: captured in this cycle, served from the cache, or none (the pane is gone). */
+      readonly screen: 'captured' | 'cached' | 'none';
+      /** When the pane last wrote output, when known. */
+      readonly lastOutputAt: number | undefined;
+      /** Since when the pane has been quiet (its last output, or when it was first seen). */
+      readonly quietSince: number;
+    }
+  | { readonly ok: false; readonly error: OrchestratorError };
+
+/** What the monitor remembers of a pane between cycles. */
+interface PaneMemory {
+  /** As the strategy is told at the next sync. */
+  readonly pane: { -readonly [K in keyof MonitoredPane]: MonitoredPane[K] };
+  /** The facts of the previous cycle. */
+  facts: PaneFacts | undefined;
+  /** When its screen was last captured. */
+  capturedAt: number | undefined;
+  readonly firstSeenAt: number;
+}
+
+/** A capture's result: the screen, `undefined` for a pane gone since the listing, or the error. */
+type CaptureResult = readonly string[] | undefined | OrchestratorError;
+
+/** Options of {@link ServerMonitor}. @internal */
+export interface ServerMonitorOptions {
+  readonly client: TmuxClient;
+  readonly strategy: MonitorStrategy;
+  readonly screens: ServerScreens;
+  readonly captureConcurrency: number;
+  readonly observeTimeoutMs: number;
+}
+
+/**
+ * Observes the agents of one server, cycle after cycle. Never throws for
+ * tmux trouble: an agent that could not be observed gets a failed outcome.
+ *
+ * @internal
+ */
+export class ServerMonitor {
+  /** The server's monitor strategy. */
+  readonly strategy: MonitorStrategy;
+  readonly #options: ServerMonitorOptions;
+  readonly #queue: PQueue;
+  #panes = new Map<string, PaneMemory>();
+
+  constructor(options: ServerMonitorOptions) {
+    this.#options = options;
+    this.strategy = options.strategy;
+    this.#queue = new PQueue({ concurrency: options.captureConcurrency });
+  }
+
+  /** One cycle for `agents` (all on this server); outcomes in the same order. */
+  async observe(agents: readonly MonitoredAgent[]): Promise<AgentOutcome[]> {
+    const deadline = new Deadline(this.#options.observeTimeoutMs);
+    try {
+      return await this.#observe(agents, deadline);
+    } catch (error) {
+      if (!(error instanceof OrchestratorError)) throw error;
+      return agents.map(() => ({ ok: false, error }));
+    } finally {
+      deadline.clear();
+    }
+  }
+
+  async #observe(agents: readonly MonitoredAgent[], deadline: Deadline): Promise<AgentOutcome[]> {
+    const timedOut = (): AgentOutcome[] => agents.map(({ agent }) => this.#timedOut(agent.paneId));
+    const memories = this.#memories(agents);
+    const synced = await deadline.race(this.strategy.sync(memories.map((memory) => memory.pane)));
+    if (synced === EXPIRED) return timedOut();
+    // Unless the strategy listed every pane, the listing runs while the first captures are made.
+    const complete = synced !== undefined && memories.every((memory) => synced.has(memory.pane.paneId));
+    const listing = complete ? Promise.resolve(synced) : listPaneFacts(this.#options.client);
+    listing.catch(noop);
+
+    // First round: the panes the strategy (or the cache) says changed.
+    const captures = new Map<string, Promise<CaptureResult>>();
+    const cached = new Map<string, readonly string[]>();
+    const first = new Set<string>();
+    for (const memory of memories) {
+      const { paneId } = memory.pane;
+      if (first.has(paneId) || cached.has(paneId)) continue;
+      const lines = memory.facts === undefined || this.strategy.needsCapture(paneId) ? undefined : this.#options.screens.get(paneId);
+      if (lines === undefined) first.add(paneId);
+      else cached.set(paneId, lines);
+    }
+    if (!(await this.#startCaptures([...first], captures, deadline))) return timedOut();
+    const facts = await deadline.race(listing);
+    if (facts === EXPIRED) return timedOut();
+    // Second round: the panes whose facts call for a fresh screen.
+    const second: string[] = [];
+    for (const memory of memories) {
+      const pane = facts.get(memory.pane.paneId);
+      if (pane !== undefined && this.#remember(memory, pane) && cached.delete(memory.pane.paneId)) second.push(memory.pane.paneId);
+    }
+    if (!(await this.#startCaptures(second, captures, deadline))) return timedOut();
+    const captured = new Map<string, CaptureResult>();
+    await deadline.race(Promise.all([...captures].map(async ([paneId, capture]) => captured.set(paneId, await capture))));
+
+    const outcomes: AgentOutcome[] = [];
+    const gone: Promise<void>[] = [];
+    agents.forEach((monitored, i) => {
+      const { paneId } = monitored.agent;
+      const pane = facts.get(paneId);
+      const fresh = captures.has(paneId);
+      const result = fresh ? captured.get(paneId) : cached.get(paneId);
+      if (pane !== undefined && fresh && !captured.has(paneId)) outcomes[i] = this.#timedOut(paneId);
+      else if (result instanceof OrchestratorError) outcomes[i] = { ok: false, error: result };
+      else if (pane !== undefined && result !== undefined) outcomes[i] = this.#detect(monitored, pane, result, fresh ? 'captured' : 'cached');
+      else gone.push(this.#observeGone(monitored).then((outcome) => void (outcomes[i] = outcome)));
+    });
+    if (gone.length > 0 && (await deadline.race(Promise.all(gone))) === EXPIRED) {
+      agents.forEach(({ agent }, i) => (outcomes[i] ??= this.#timedOut(agent.paneId)));
+    }
+    return outcomes;
+  }
+
+  /** Lets the strategy prepare, then starts capturing `paneIds`; `false` when the deadline passed first. */
+  async #startCaptures(paneIds: readonly string[], captures: Map<string, Promise<CaptureResult>>, deadline: Deadline): Promise<boolean> {
+    if (paneIds.length === 0) return true;
+    if ((await deadline.race(this.strategy.beforeCapture(paneIds))) === EXPIRED) return false;
+    for (const paneId of paneIds) {
+      const capture = this.#capture(paneId);
+      capture.catch(noop); // awaited below, unless the deadline passes first
+      captures.set(paneId, capture);
+    }
+    return true;
+  }
+
+  /** Runs the agent's detector on its screen and records the detection. */
+  #detect(monitored: MonitoredAgent, pane: PaneFacts, lines: readonly string[], screen: 'captured' | 'cached'): AgentOutcome {
+    const memory = this.#panes.get(pane.paneId) as PaneMemory;
+    const lastOutputAt = this.strategy.lastOutputAt(pane.paneId);
+    const at = Date.now();
+    const facts: { -readonly [K in keyof ProcessFacts]: ProcessFacts[K] } = { paneDead: pane.dead, currentCommand: pane.currentCommand, now: memory.capturedAt ?? at };
+    if (pane.deadStatus !== undefined) facts.deadStatus = pane.deadStatus;
+    if (lastOutputAt !== undefined) facts.idleMs = Math.max(0, at - lastOutputAt);
+    const status = monitored.record(detect(monitored, { lines }, facts), facts, at);
+    return { ok: true, status, screen, lastOutputAt, quietSince: lastOutputAt ?? memory.firstSeenAt };
+  }
+
+  /** Captures a pane's screen into the cache: the lines, `undefined` when the pane is gone, or the error. */
+  async #capture(paneId: string): Promise<CaptureResult> {
+    const { client, screens } = this.#options;
+    let lines: string[];
+    try {
+      lines = await this.#queue.add(() => client.capturePane(paneId));
+    } catch (error) {
+      if (error instanceof TmuxCommandError) return undefined; // `can't find pane`: killed since the listing
+      if (error instanceof OrchestratorError) return error;
+      throw error;
+    }
+    const at = Date.now();
+    const previous = screens.peek(paneId);
+    screens.set(paneId, lines, this.strategy.screenTtlMs);
+    const memory = this.#panes.get(paneId);
+    if (memory !== undefined) memory.capturedAt = at;
+    this.strategy.captured(paneId, previous === undefined || !sameLines(previous, lines), at);
+    return lines;
+  }
+
+  /** A pane missing from the listing (or vanished before its capture): look at it as deliveries do, which sees it dead. */
+  async #observeGone(monitored: MonitoredAgent): Promise<AgentOutcome> {
+    const { agent, client, detector } = monitored;
+    try {
+      const observation = await paneObserver(client, agent.paneId, detector)();
+      const status = monitored.record(observation.detection, observation.facts, Date.now());
+      const lastOutputAt = this.strategy.lastOutputAt(agent.paneId);
+      const quietSince = lastOutputAt ?? this.#panes.get(agent.paneId)?.firstSeenAt ?? Date.now();
+      return { ok: true, status, screen: 'none', lastOutputAt, quietSince };
+    } catch (error) {
+      if (error instanceof OrchestratorError) return { ok: false, error };
+      throw error;
+    }
+  }
+
+  /** The memory of each agent's pane (made for new panes; panes no longer monitored are forgotten). */
+  #memories(agents: readonly MonitoredAgent[]): PaneMemory[] {
+    const now = Date.now();
+    const panes = new Map<string, PaneMemory>();
+    const memories = agents.map(({ agent }) => {
+      const memory = this.#panes.get(agent.paneId) ??
+        panes.get(agent.paneId) ?? { pane: { paneId: agent.paneId, windowId: undefined, orphaned: false }, facts: undefined, capturedAt: undefined, firstSeenAt: now };
+      panes.set(agent.paneId, memory);
+      return memory;
+    });
+    this.#panes = panes;
+    this.#options.screens.retain(panes);
+    return memories;
+  }
+
+  /**
+   * Records the pane's facts; `true` when its screen must be captured
+   * whatever the strategy says: it moved to a window the monitor may not have
+   * watched yet, or its process changed (tmux repaints a dead pane without output).
+   */
+  #remember(memory: PaneMemory, pane: PaneFacts): boolean {
+    const before = memory.facts;
+    memory.facts = pane;
+    memory.pane.windowId = pane.windowId;
+    memory.pane.orphaned = isOrphaned(pane);
+    return (
+      before === undefined ||
+      before.windowId !== pane.windowId ||
+      before.dead !== pane.dead ||
+      before.deadStatus !== pane.deadStatus ||
+      before.currentCommand !== pane.currentCommand
+    );
+  }
+
+  #timedOut(paneId: string): AgentOutcome {
+    return { ok: false, error: new ObservationTimeoutError(paneId, this.#options.observeTimeoutMs) };
+  }
+}
+
+/** The agent's detector's verdict; a detector that throws reads as `unknown`, with the error as evidence. */
+function detect(monitored: MonitoredAgent, screen: Screen, facts: ProcessFacts): Detection {
+  try {
+    return monitored.detector.detect(screen, facts);
+  } catch (error) {
+    return { state: 'unknown', evidence: [`detector ${monitored.detector.name} failed: ${error instanceof Error ? error.message : String(error)}`] };
+  }
+}
+
+function sameLines(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((line, i) => line === b[i]);
+}
+
+function noop(): void {
+  // a rejection handled elsewhere
+}

@@ -1,0 +1,241 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Agent } from '../../src/agents/agent.js';
+import { HealthChecker } from '../../src/health/checker.js';
+import { MONITOR_SESSION_PREFIX } from '../../src/health/monitors/events.js';
+import type { CycleReport } from '../../src/health/report.js';
+import { retryUntil } from '../../src/testing/index.js';
+import { lightAgentCommand } from '../../src/testing/fake-agent/light.js';
+import { healthFixture, type HealthFixture } from './support/fleet.js';
+
+const SHELL = ['bash', '--norc', '--noprofile'];
+
+let fixture: HealthFixture;
+const checkers: HealthChecker[] = [];
+
+beforeAll(async () => {
+  fixture = await healthFixture();
+});
+
+afterEach(async () => {
+  await Promise.all(checkers.splice(0).map((checker) => checker.close()));
+  // One at a time: tmux 3.3a can crash when several clients kill a session's last panes at once.
+  for (const agent of fixture.orc.agents) await agent.kill().catch(() => undefined);
+});
+
+afterAll(async () => {
+  await fixture?.close();
+});
+
+function checker(options: Partial<ConstructorParameters<typeof HealthChecker>[0]> = {}): HealthChecker {
+  const made = new HealthChecker({ agents: fixture.monitored, registry: fixture.orc.registry, ...options });
+  checkers.push(made);
+  return made;
+}
+
+function line(report: CycleReport, agent: Agent) {
+  const found = report.agents.find((candidate) => candidate.agent === agent.name);
+  if (found === undefined) throw new Error(`${agent.name} missing from the report`);
+  return found;
+}
+
+async function shell(name: string): Promise<Agent> {
+  const agent = await fixture.orc.spawn({ name, kind: 'shell', command: SHELL, session: 'health' });
+  await retryUntil(async () => (await fixture.client.capturePane(agent.paneId)).some((text) => /[$#] *$/u.test(text)), {
+    description: `${name}'s prompt`,
+  });
+  return agent;
+}
+
+const screenOf = (agent: Agent): string => (fixture.screens.get(agent.paneId)?.lines ?? []).join('\n');
+
+describe.each(['events', 'poll'] as const)('HealthChecker, %s mode', (mode) => {
+  it('shows what an agent printed in the very next cycle', async () => {
+    const agents = await Promise.all([shell(`${mode}-a`), shell(`${mode}-b`), shell(`${mode}-c`)]);
+    const health = checker({ mode });
+    await health.check();
+    const quiet = await health.check();
+    if (mode === 'events') expect(agents.map((agent) => line(quiet, agent).captured)).toEqual([false, false, false]);
+
+    for (let round = 1; round <= 5; round++) {
+      const target = agents[round % agents.length] as Agent;
+      const marker = `MARK-${mode}-${round}`;
+      await fixture.client.sendText(target.paneId, `echo ${marker.slice(0, 4)}''${marker.slice(4)}\n`);
+      // Once tmux shows it, the next cycle must see it.
+      await retryUntil(async () => (await fixture.client.capturePane(target.paneId)).includes(marker), { description: marker });
+      const report = await health.check();
+      expect(line(report, target).captured).toBe(true);
+      expect(screenOf(target)).toContain(marker);
+      expect(health.screen(target)).toContain(marker);
+      expect(line(report, target).lastOutputAt).toBeGreaterThanOrEqual(quiet.startedAt);
+    }
+  });
+
+  it('reports a killed agent exited within two cycles, once', async () => {
+    const agent = await shell(`${mode}-victim`);
+    const health = checker({ mode });
+    const exited: string[] = [];
+    health.on('agent:exited', (event) => exited.push(event.agent.name));
+    await health.check();
+    const [pid] = await fixture.client.run(['display-message', '-p', '-t', agent.paneId, '#{pane_pid}']);
+    process.kill(Number(pid), 'SIGKILL');
+    await retryUntil(async () => (await fixture.client.displayMessage('#{pane_dead}', { target: agent.paneId })) === '1', {
+      description: 'the pane to die',
+    });
+    const first = await health.check();
+    const second = await health.check();
+    expect([line(first, agent).health, line(second, agent).health]).toContain('exited');
+    expect(line(second, agent).state).toBe('exited');
+    expect(exited).toEqual([agent.name]);
+  });
+});
+
+describe('HealthChecker, events mode', () => {
+  it('captures only the panes that wrote output and serves the others from the cache', async () => {
+    const idle = await Promise.all(
+      Array.from({ length: 5 }, (_, i) => fixture.orc.spawn({ name: `idle-${i}`, kind: 'claude-code', command: lightAgentCommand({ name: `idle-${i}` }), session: 'light' })),
+    );
+    const active = await fixture.orc.spawn({
+      name: 'active',
+      kind: 'claude-code',
+      command: lightAgentCommand({ name: 'active', active: true, intervalMs: 50 }),
+      session: 'light',
+    });
+    const health = checker({ mode: 'events' });
+    // Until every idle agent has drawn its screen and been captured once.
+    await retryUntil(
+      async () => {
+        const report = await health.check();
+        return idle.every((agent) => line(report, agent).state === 'idle' && !line(report, agent).captured);
+      },
+      { timeoutMs: 10_000, description: 'the idle agents to settle' },
+    );
+    for (let i = 0; i < 3; i++) {
+      const before = await fixture.client.capturePane(active.paneId);
+      await retryUntil(async () => (await fixture.client.capturePane(active.paneId)).join('\n') !== before.join('\n'), {
+        description: 'the active agent to print',
+      });
+      const report = await health.check();
+      expect(report.captures).toBe(1);
+      expect(report.cacheHits).toBe(idle.length);
+      expect(line(report, active)).toMatchObject({ captured: true, state: 'working', health: 'healthy' });
+      for (const agent of idle) expect(line(report, agent)).toMatchObject({ captured: false, state: 'idle' });
+    }
+    expect(health.cache.stats().pane_content?.entries).toBeGreaterThanOrEqual(idle.length + 1);
+  });
+
+  it('links agent windows without changing their size or listing them twice, and removes its session on close', async () => {
+    const wide = await fixture.client.newSession({ name: 'wide', width: 132, height: 43, command: SHELL });
+    const agent = await fixture.orc.adopt(wide.paneId, { name: 'wide', kind: 'shell' });
+    const other = await shell('narrow');
+    const sizes = async (): Promise<Map<string, string>> =>
+      new Map(
+        (await fixture.client.run(['list-windows', '-a', '-F', '#{window_id} #{window_width}x#{window_height}'])).map(
+          (row) => row.split(' ') as [string, string],
+        ),
+      );
+    const before = await sizes();
+    const health = checker({ mode: 'events' });
+    await health.check();
+
+    const sessions = await fixture.client.listSessions({ includeControl: true });
+    const monitorSessions = sessions.filter((session) => session.name.startsWith(MONITOR_SESSION_PREFIX));
+    expect(monitorSessions).toHaveLength(1);
+    const linked = await fixture.client.run(['list-windows', '-t', `=${monitorSessions[0]?.name ?? ''}`, '-F', '#{window_id}']);
+    expect(linked).toEqual(expect.arrayContaining([wide.windowId]));
+    const agentWindows = async (): Promise<Map<string, string>> => new Map([...(await sizes())].filter(([id]) => before.has(id)));
+    expect(await agentWindows()).toEqual(before);
+    expect(before.get(wide.windowId)).toBe('132x43');
+
+    const panes = (await fixture.client.listPanes()).map((pane) => pane.id);
+    expect(panes.filter((id) => id === agent.paneId || id === other.paneId).sort()).toEqual([agent.paneId, other.paneId].sort());
+    expect(await fixture.orc.discover()).toEqual([]);
+    const report = await health.check();
+    expect(report.agents.map((entry) => entry.agent).sort()).toEqual(['narrow', 'wide']);
+
+    await health.close();
+    await health.close();
+    await retryUntil(
+      async () => !(await fixture.client.listSessions({ includeControl: true })).some((session) => session.name.startsWith(MONITOR_SESSION_PREFIX)),
+      { description: 'the monitor session to go' },
+    );
+    expect(await sizes()).toEqual(before);
+    await expect(health.check()).rejects.toMatchObject({ code: 'ERR_MONITOR_CLOSED' });
+  });
+
+  it('reports an agent whose session was killed as exited (the monitor link does not keep it alive)', async () => {
+    const agent = await fixture.orc.spawn({ name: 'doomed', kind: 'shell', command: SHELL, session: 'doomed' });
+    const health = checker({ mode: 'events' });
+    await health.check();
+    await fixture.client.killSession('=doomed');
+    const exited = await retryUntil(async () => line(await health.check(), agent).health === 'exited', { description: 'doomed to exit' });
+    expect(exited).toBe(true);
+    expect(await fixture.client.hasSession('doomed')).toBe(false);
+    expect((await fixture.client.run(['list-panes', '-a', '-F', '#{pane_id}'])).includes(agent.paneId)).toBe(false);
+  });
+
+  it('captures a pane that moved to a window the monitor had not linked yet', async () => {
+    const agent = await shell('mover');
+    const health = checker({ mode: 'events' });
+    await health.check();
+    expect(line(await health.check(), agent).captured).toBe(false);
+    const other = await fixture.client.newWindow({ target: '=health', command: ['cat'] });
+    await fixture.client.run(['move-pane', '-d', '-s', agent.paneId, '-t', other.paneId]);
+    await fixture.client.sendText(agent.paneId, "echo MOVED''-MARK\n");
+    await retryUntil(async () => (await fixture.client.capturePane(agent.paneId)).includes('MOVED-MARK'), { description: 'the marker' });
+    const report = await health.check();
+    expect(line(report, agent).captured).toBe(true);
+    expect(screenOf(agent)).toContain('MOVED-MARK');
+    // Linked by now: its next output is reported as usual.
+    await fixture.client.sendText(agent.paneId, "echo AGAIN''-MARK\n");
+    await retryUntil(async () => (await fixture.client.capturePane(agent.paneId)).includes('AGAIN-MARK'), { description: 'the second marker' });
+    await health.check();
+    expect(screenOf(agent)).toContain('AGAIN-MARK');
+    await fixture.client.killPane(other.paneId);
+  });
+
+  it('sees the output of an agent that left the fleet and came back', async () => {
+    const agent = await shell('returning');
+    await shell('staying'); // keeps the server's monitor (and its client) alive meanwhile
+    let present = true;
+    const health = checker({ mode: 'events', agents: () => fixture.monitored().filter((entry) => present || entry.agent !== agent) });
+    await health.check();
+    // It prints, so the monitor pauses its output, and it leaves before its next capture.
+    await fixture.client.sendText(agent.paneId, "echo FIRST''-MARK\n");
+    await retryUntil(async () => (await fixture.client.capturePane(agent.paneId)).includes('FIRST-MARK'), { description: 'the marker' });
+    present = false;
+    await health.check();
+    present = true;
+    expect(line(await health.check(), agent).captured).toBe(true);
+    await fixture.client.sendText(agent.paneId, "echo BACK''-MARK\n");
+    await retryUntil(async () => (await fixture.client.capturePane(agent.paneId)).includes('BACK-MARK'), { description: 'the second marker' });
+    const report = await health.check();
+    expect(line(report, agent).captured).toBe(true);
+    expect(screenOf(agent)).toContain('BACK-MARK');
+  });
+
+  it('flags a working agent with no output for stallAfterMs as stalled, once', async () => {
+    // A screen the claude-code detector reads as working, then silence.
+    const agent = await fixture.orc.spawn({
+      name: 'stuck',
+      kind: 'claude-code',
+      command: lightAgentCommand({ name: 'stuck', active: true, intervalMs: 600_000 }),
+      session: 'stall',
+    });
+    const health = checker({ mode: 'events', stallAfterMs: 300 });
+    const stalled: string[] = [];
+    health.on('agent:stalled', (event) => stalled.push(event.agent.name));
+    const watchedFrom = Date.now();
+    await retryUntil(async () => line(await health.check(), agent).state === 'working', { description: 'stuck to work' });
+    const report = await retryUntil(
+      async () => {
+        const cycle = await health.check();
+        return line(cycle, agent).health === 'stalled' ? cycle : undefined;
+      },
+      { timeoutMs: 5_000, description: 'stuck to stall' },
+    );
+    // Quiet since its last output, or since the monitor first saw it.
+    expect(report.startedAt + report.durationMs - (line(report, agent).lastOutputAt ?? watchedFrom)).toBeGreaterThanOrEqual(300);
+    await health.check();
+    expect(stalled).toEqual(['stuck']);
+  });
+});
