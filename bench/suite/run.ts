@@ -23,7 +23,8 @@ import type { MethodRun, SizeRun, SuiteResults } from './results.js';
 import type { AgentFleet, MethodOptions } from '../field/method.js';
 
 const USAGE = `Usage: node --import tsx bench/suite/run.ts [options]
-  --quick              10, 100 and 1000 agents, few cycles: about 2 minutes
+  --quick              10, 100 and 1000 agents, few cycles, process-per-command
+                       methods up to 100 agents: under 2 minutes
   --sizes 10,100,...   fleet sizes (default 10,25,50,100,150,500,1000)
   --methods a,b,c,d,e  methods to run (default all)
   --per-server N       agents per tmux server at most (default 250)
@@ -35,6 +36,8 @@ const USAGE = `Usage: node --import tsx bench/suite/run.ts [options]
   --budget-ms N        those methods stop timing after this long per size
                        (default 20000, quick 3000)
   --min-cycles N       but not before this many cycles (default 5, quick 1)
+  --process-max N      run those methods on fleets of at most N agents
+                       (default: every size; quick 100)
   --stale-ms N         how long the seed's warm cache runs at 100 agents (default 10000, quick 2000)
   --out DIR            where results go (default bench/results)
   --name NAME          file names NAME.json/.md/.svg (default suite, quick suite-quick)`;
@@ -50,6 +53,7 @@ interface Settings {
   readonly cycles: number;
   readonly budgetMs: number;
   readonly minCycles: number;
+  readonly processMax: number;
   readonly staleMs: number;
   readonly out: string;
   readonly name: string;
@@ -75,6 +79,7 @@ function readSettings(): Settings | undefined {
         cycles: text,
         'budget-ms': text,
         'min-cycles': text,
+        'process-max': text,
         'stale-ms': text,
         out: text,
         name: text,
@@ -110,6 +115,7 @@ function readSettings(): Settings | undefined {
     cycles: integer('cycles', quick ? 30 : 50, 1),
     budgetMs: integer('budget-ms', quick ? 3_000 : 20_000, 1),
     minCycles: integer('min-cycles', quick ? 1 : 5, 1),
+    processMax: integer('process-max', quick ? 100 : Number.MAX_SAFE_INTEGER, 1),
     staleMs: integer('stale-ms', quick ? 2_000 : 10_000, 0),
     out: values.out ?? join('bench', 'results'),
     name: values.name ?? (quick ? 'suite-quick' : 'suite'),
@@ -166,7 +172,10 @@ async function runSize(agents: number, settings: Settings): Promise<SizeRun> {
     log(`  ready in ${(setupMs / 1000).toFixed(1)} s (${fleet.active.size} active); load average ${loadAverage.join(' / ')}`);
     const methods: MethodRun[] = [];
     for (const method of METHODS.filter((entry) => settings.methods.includes(entry.id))) {
-      const result = await runMethod(method, fleet, serverPids, optionsFor(method, settings));
+      const result =
+        method.perProcess && agents > settings.processMax
+          ? { id: method.id, label: method.label, warmup: method.warmup, cycles: 0, skipped: `not run above ${settings.processMax} agents (--process-max)` }
+          : await runMethod(method, fleet, serverPids, optionsFor(method, settings));
       methods.push(result);
       if (result.summary === undefined) {
         log(`  (${method.id}) ${method.label}: skipped: ${result.skipped ?? ''}`);
