@@ -1,122 +1,82 @@
 /**
- * Demo: a private tmux server with a few panes running small commands, all
- * read back through one control-mode connection, then timed against one
- * `tmux` process per command.
+ * Demo: about fifty fake agents on a private tmux server, shown live while
+ * the orchestrator delivers messages, fires a scheduled check-in, answers an
+ * approval prompt and recovers a crashed agent; then metrics.
  *
- *   npm run demo -- [--panes 6]
+ *   npm run demo -- [--agents 50] [--attach] [--help]
  *
- * Nothing to configure; the server is removed at the end, on error and on
- * Ctrl-C.
+ * Nothing to configure and no network: the server runs on a socket in a
+ * temporary directory, and the agents are the library's fake agents (a few
+ * scripted Node ones, light bash ones for the rest). On a terminal the view
+ * is redrawn in place; otherwise (CI, `| cat`) events and status lines are
+ * printed. It exits with 0 when every scenario passed, 1 when one failed
+ * (each has a deadline), 2 for a bad command line and 130 on Ctrl-C (with
+ * `--attach`, Ctrl-C after the scenarios is the normal end); the
+ * server, its agents and the directory are removed in every case.
+ *
+ * The parts are in `examples/demo/`: `fleet.ts` (the agents and their
+ * scripts), `scenarios/` (what the demo does and checks), `view.ts` (the
+ * frame, a pure function), `live.ts` (drawing it), `run.ts` (the run).
  *
  * @module
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { ExecRunner, runTmuxProcess, TmuxClient, type TmuxServerOptions } from '../src/index.js';
-import { retryUntil } from '../src/testing/index.js';
+import { parseDemoArgs, USAGE, UsageError, type DemoArgs } from './demo/args.js';
+import { runDemo } from './demo/run.js';
+import { DeadlineError } from './demo/wait.js';
 
-/** Shell commands that print one distinct line each; panes past the list greet with their number. */
-const COMMANDS = ['echo "hello from pane 1"', 'uname -sr', 'date -u +%H:%M:%S', 'echo $((6 * 7))', 'pwd', 'ls / | wc -l'];
-const TIMED_CYCLES = 5;
+/** The whole demo must be over by then (unless `--attach`): a backstop behind each scenario's deadline. */
+const DEMO_DEADLINE_MS = 55_000;
+/** After cleaning up, the process exits on its own; if a stray handle keeps it alive, it is made to after this. */
+const EXIT_GRACE_MS = 3_000;
 
-const { values } = parseArgs({ options: { panes: { type: 'string', default: '6' } } });
-const paneCount = Number(values.panes);
-if (!Number.isInteger(paneCount) || paneCount < 1 || paneCount > 500) {
-  console.error(`--panes must be an integer from 1 to 500, got ${values.panes}`);
-  process.exit(2);
+/** Ctrl-C or a termination request. */
+class Interrupted extends Error {
+  override readonly name = 'Interrupted';
+  /** 128 + the signal's number, as shells report it. */
+  readonly exitCode: number;
+
+  constructor(signal: NodeJS.Signals) {
+    super(`${signal}: stopped; the server and its agents are removed`);
+    this.exitCode = signal === 'SIGTERM' ? 143 : 130;
+  }
 }
 
-const directory = await mkdtemp(join(tmpdir(), 'tmux-orchestrator-demo-'));
-const server: TmuxServerOptions = { socketPath: join(directory, 'tmux.sock'), configFile: '/dev/null' };
-let connected: TmuxClient | undefined;
-let removing: Promise<void> | undefined;
-/**
- * Closes the connection, kills the server and deletes its socket directory;
- * once, whoever asks first. The connection goes first: a server that is told
- * to exit waits until its control clients have read everything, so one left
- * behind by this process would keep the server alive.
- */
-const removeServer = (): Promise<void> =>
-  (removing ??= (async () => {
-    await connected?.close();
-    await runTmuxProcess(server, ['kill-server']).catch(() => undefined);
-    await rm(directory, { recursive: true, force: true });
-  })());
+let args: DemoArgs;
+try {
+  args = parseDemoArgs(process.argv.slice(2));
+} catch (error) {
+  if (!(error instanceof UsageError)) throw error;
+  process.stderr.write(`${error.message}\n\n${USAGE}`);
+  process.exit(2);
+}
+if (args.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+
+const controller = new AbortController();
 const onSignal = (signal: NodeJS.Signals): void => {
-  void removeServer().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  if (!controller.signal.aborted) controller.abort(new Interrupted(signal));
 };
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
+const watchdog = args.attach
+  ? undefined
+  : setTimeout(() => controller.abort(new DeadlineError({ timeoutMs: DEMO_DEADLINE_MS, description: 'the demo to finish' })), DEMO_DEADLINE_MS);
 
 try {
-  await demo();
+  process.exitCode = await runDemo(args, controller.signal, process.stdout);
 } catch (error) {
-  console.error(error);
-  process.exitCode = 1;
+  const reason: unknown = controller.signal.aborted ? controller.signal.reason : error;
+  process.stderr.write(`\n${reason instanceof Error ? reason.message : String(reason)}\n`);
+  if (!(reason instanceof Interrupted || reason instanceof DeadlineError)) process.stderr.write(`${(error as Error).stack ?? ''}\n`);
+  process.exitCode = reason instanceof Interrupted ? reason.exitCode : 1;
 } finally {
-  await removeServer();
+  clearTimeout(watchdog);
   process.off('SIGINT', onSignal);
   process.off('SIGTERM', onSignal);
-}
-
-async function demo(): Promise<void> {
-  const client = await TmuxClient.connect({ ...server, startServer: true });
-  connected = client;
-  const version = (await client.run(['display-message', '-p', '#{version}']))[0] ?? '?';
-  console.log(`tmux-orchestrator demo: ${paneCount} panes on a private tmux ${version} server\n`);
-
-  // One session, one window per pane. Each command prints its line, then
-  // `cat` keeps the pane open (and quiet) so there is something to read.
-  const commands = Array.from({ length: paneCount }, (_, i) => COMMANDS[i] ?? `echo "hello from pane ${i + 1}"`);
-  const first = await client.newSession({ name: 'demo', command: ['sh', '-c', `${commands[0]}; exec cat`], cwd: tmpdir() });
-  const others = await Promise.all(
-    commands.slice(1).map((command) =>
-      client.newWindow({ target: first.sessionId, command: ['sh', '-c', `${command}; exec cat`], cwd: tmpdir() }),
-    ),
-  );
-  const panes = [first.paneId, ...others.map((window) => window.paneId)];
-
-  // Every command prints a single line: a pane is done once its screen has text.
-  const captureAll = (): Promise<string[][]> => Promise.all(panes.map((pane) => client.capturePane(pane)));
-  const screens = await retryUntil(
-    async () => {
-      const captured = await captureAll();
-      return captured.every((screen) => screen.some((line) => line.trim() !== '')) ? captured : undefined;
-    },
-    { timeoutMs: 10_000, description: 'every pane to print its line' },
-  );
-
-  const width = Math.max(...commands.map((command) => command.length));
-  console.log(`${'pane'.padEnd(6)}${'command'.padEnd(width + 2)}last line`);
-  panes.forEach((pane, i) => {
-    const lastLine = (screens[i] ?? []).findLast((line) => line.trim() !== '') ?? '';
-    console.log(`${pane.padEnd(6)}${(commands[i] ?? '').padEnd(width + 2)}${lastLine.trim()}`);
-  });
-
-  // The same capture of every pane, two ways: pipelined over the one
-  // connection, and one tmux process per pane (as shell scripts do).
-  const exec = new TmuxClient(new ExecRunner(server));
-  const pipelined = await medianMs(captureAll);
-  const processes = await medianMs(async () => {
-    for (const pane of panes) await exec.capturePane(pane);
-  });
-  console.log(`\ncapturing all ${paneCount} panes (median of ${TIMED_CYCLES} cycles):`);
-  console.log(`  TmuxClient, one connection, commands pipelined  ${pipelined.toFixed(2).padStart(8)} ms`);
-  console.log(`  one tmux process per command                    ${processes.toFixed(2).padStart(8)} ms`);
-  console.log(`  the control connection is ${(processes / pipelined).toFixed(0)}x faster`);
-}
-
-/** Median duration of `TIMED_CYCLES` runs of `cycle`, after one untimed run. */
-async function medianMs(cycle: () => Promise<unknown>): Promise<number> {
-  await cycle();
-  const samples: number[] = [];
-  for (let i = 0; i < TIMED_CYCLES; i++) {
-    const start = performance.now();
-    await cycle();
-    samples.push(performance.now() - start);
-  }
-  samples.sort((a, b) => a - b);
-  return samples[Math.floor(samples.length / 2)] ?? Number.NaN;
+  setTimeout(() => {
+    process.stderr.write('demo: something kept the process alive after cleanup; exiting\n');
+    process.exit();
+  }, EXIT_GRACE_MS).unref();
 }

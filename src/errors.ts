@@ -30,13 +30,21 @@ export type ErrorCode =
   | 'ERR_MONITOR_CLOSED'
   | 'ERR_RECOVERY_FAILED'
   | 'ERR_INVALID_SCHEDULE'
-  | 'ERR_UNKNOWN_JOB'
   | 'ERR_UNKNOWN_HANDLER'
   | 'ERR_SCHEDULE_STORE'
   | 'ERR_SCHEDULER_CLOSED'
   | 'ERR_METRICS_SERVER';
 
-/** Base class of every error thrown by tmux-orchestrator. */
+/**
+ * Base class of every error thrown by tmux-orchestrator.
+ *
+ * @example
+ * try {
+ *   await client.capturePane('%99');
+ * } catch (error) {
+ *   if (error instanceof OrchestratorError && error.code === 'ERR_TMUX_COMMAND') console.log('no such pane');
+ * }
+ */
 export class OrchestratorError extends Error {
   /** Stable, machine-readable code. */
   readonly code: ErrorCode;
@@ -48,7 +56,13 @@ export class OrchestratorError extends Error {
   }
 }
 
-/** An option passed to a constructor or factory is invalid. */
+/**
+ * An option passed to a constructor or factory is invalid.
+ *
+ * @example
+ * literalKeysDelivery({ chunkSize: -1 });
+ * // throws InvalidOptionError: Expected `chunkSize` to be an integer >= 1, got `-1` (number)
+ */
 export class InvalidOptionError extends OrchestratorError {
   constructor(message: string) {
     super('ERR_INVALID_OPTION', message);
@@ -58,6 +72,10 @@ export class InvalidOptionError extends OrchestratorError {
 /**
  * An argument cannot be carried to tmux unchanged (for example it contains a
  * NUL byte or a lone UTF-16 surrogate). Nothing was sent.
+ *
+ * @example
+ * quoteArgument('a\u0000b');
+ * // throws InvalidArgumentError: tmux cannot carry a NUL character in argument "a\u0000b"
  */
 export class InvalidArgumentError extends OrchestratorError {
   constructor(message: string) {
@@ -65,7 +83,16 @@ export class InvalidArgumentError extends OrchestratorError {
   }
 }
 
-/** The tmux binary could not be run. */
+/**
+ * The tmux binary could not be run.
+ *
+ * @example
+ * try {
+ *   await detectTmuxVersion('/opt/tmux/bin/tmux');
+ * } catch (error) {
+ *   if (error instanceof TmuxNotFoundError) console.error(`cannot run ${error.tmuxPath}`);
+ * }
+ */
 export class TmuxNotFoundError extends OrchestratorError {
   /** The binary that was tried. */
   readonly tmuxPath: string;
@@ -76,7 +103,16 @@ export class TmuxNotFoundError extends OrchestratorError {
   }
 }
 
-/** The installed tmux is older than the minimum supported version. */
+/**
+ * The installed tmux is older than the minimum supported version.
+ *
+ * @example
+ * try {
+ *   await detectTmuxVersion();
+ * } catch (error) {
+ *   if (error instanceof TmuxVersionError) console.error(`tmux ${error.found} is too old, ${error.required} or newer is needed`);
+ * }
+ */
 export class TmuxVersionError extends OrchestratorError {
   /** The version tmux reported, e.g. `3.1c`. */
   readonly found: string;
@@ -90,7 +126,16 @@ export class TmuxVersionError extends OrchestratorError {
   }
 }
 
-/** No tmux server is listening on the socket and starting one was not requested. */
+/**
+ * No tmux server is listening on the socket and starting one was not requested.
+ *
+ * @example
+ * try {
+ *   await TmuxClient.connect({ socketName: 'agents' });
+ * } catch (error) {
+ *   if (error instanceof ServerNotRunningError) console.log(`nothing runs on ${error.server}`);
+ * }
+ */
 export class ServerNotRunningError extends OrchestratorError {
   /** Human-readable description of the socket, e.g. `-L agents`. */
   readonly server: string;
@@ -101,7 +146,16 @@ export class ServerNotRunningError extends OrchestratorError {
   }
 }
 
-/** tmux ran the command and reported an error (an `%error` reply or a non-zero exit). */
+/**
+ * tmux ran the command and reported an error (an `%error` reply or a non-zero exit).
+ *
+ * @example
+ * try {
+ *   await client.killPane('%99');
+ * } catch (error) {
+ *   if (error instanceof TmuxCommandError) console.log(error.tmuxMessage); // "can't find pane: %99"
+ * }
+ */
 export class TmuxCommandError extends OrchestratorError {
   /** The command as an argument vector, exactly as the caller passed it. */
   readonly command: readonly string[];
@@ -115,7 +169,13 @@ export class TmuxCommandError extends OrchestratorError {
   }
 }
 
-/** tmux sent something the control-mode parser cannot make sense of. */
+/**
+ * tmux sent something the control-mode parser cannot make sense of.
+ *
+ * @example
+ * integer('#{pane_pid}').parse('abc');
+ * // throws TmuxProtocolError: expected an integer for #{pane_pid}, got "abc"
+ */
 export class TmuxProtocolError extends OrchestratorError {
   constructor(message: string) {
     super('ERR_TMUX_PROTOCOL', message);
@@ -126,6 +186,13 @@ export class TmuxProtocolError extends OrchestratorError {
  * The control connection closed (tmux exited, the server was killed, the
  * process died, or `close()` was called) before the command was answered.
  * Whether the command ran is unknown.
+ *
+ * @example
+ * try {
+ *   await connection.run(['list-panes', '-a']);
+ * } catch (error) {
+ *   if (error instanceof ConnectionClosedError) console.warn(`tmux went away (${error.reason}); the command may have run`);
+ * }
  */
 export class ConnectionClosedError extends OrchestratorError {
   /** Why the connection closed, as far as it is known. */
@@ -137,7 +204,16 @@ export class ConnectionClosedError extends OrchestratorError {
   }
 }
 
-/** A command was not answered within its timeout. It may still run. */
+/**
+ * A command was not answered within its timeout. It may still run.
+ *
+ * @example
+ * try {
+ *   await client.run(['list-panes', '-a'], { timeoutMs: 500 });
+ * } catch (error) {
+ *   if (error instanceof CommandTimeoutError) console.warn(`tmux ${error.command[0]} took over ${error.timeoutMs} ms`);
+ * }
+ */
 export class CommandTimeoutError extends OrchestratorError {
   /** The command as an argument vector. */
   readonly command: readonly string[];
@@ -151,21 +227,45 @@ export class CommandTimeoutError extends OrchestratorError {
   }
 }
 
-/** The caller's AbortSignal fired before the operation finished. */
+/**
+ * The caller's AbortSignal fired before the operation finished.
+ *
+ * @example
+ * try {
+ *   await client.run(['list-panes', '-a'], { signal: AbortSignal.timeout(1_000) });
+ * } catch (error) {
+ *   if (error instanceof AbortedError) console.warn('gave up on list-panes');
+ * }
+ */
 export class AbortedError extends OrchestratorError {
   constructor(cause?: unknown) {
     super('ERR_ABORTED', 'the operation was aborted', { cause });
   }
 }
 
-/** The pool was closed or is draining; it accepts no more commands. */
+/**
+ * The pool was closed or is draining; it accepts no more commands.
+ *
+ * @example
+ * await pool.close();
+ * await pool.run(['list-sessions']); // rejects with PoolClosedError
+ */
 export class PoolClosedError extends OrchestratorError {
   constructor() {
     super('ERR_POOL_CLOSED', 'the connection pool is closed');
   }
 }
 
-/** No connection became available within the pool's acquire timeout. */
+/**
+ * No connection became available within the pool's acquire timeout.
+ *
+ * @example
+ * try {
+ *   await pool.run(['capture-pane', '-p', '-t', paneId]);
+ * } catch (error) {
+ *   if (error instanceof PoolAcquireTimeoutError) console.warn(`no connection free within ${error.timeoutMs} ms`);
+ * }
+ */
 export class PoolAcquireTimeoutError extends OrchestratorError {
   /** The timeout that elapsed, in milliseconds. */
   readonly timeoutMs: number;
