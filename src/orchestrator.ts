@@ -68,6 +68,8 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
   readonly #fleet: Fleet;
   readonly #teardowns: (() => void | Promise<void>)[] = [];
   readonly #placementName: string;
+  /** The server each spawn under way was placed on (by server key), by agent name. */
+  readonly #placing = new Map<string, string>();
   #recovery: RecoveryManager | undefined;
   #closing: Promise<void> | undefined;
 
@@ -185,6 +187,8 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
     try {
       const detector = this.#fleet.detector(options.kind);
       const server = this.#serverFor(options);
+      // Counted as the server's until it joins the fleet, so spawns made at once spread out too.
+      this.#placing.set(options.name, serverKey(server));
       const client = this.#clientFor(server);
       // Checked (and kept) before anything is started.
       if (options.recovery !== undefined) this.#recovery?.setPolicy(options.name, options.recovery);
@@ -197,6 +201,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
       }
       return this.#add(this.#fleet.create(record, client, server), 'spawned');
     } finally {
+      this.#placing.delete(options.name);
       this.#fleet.release(options.name);
     }
   }
@@ -275,6 +280,7 @@ export class Orchestrator extends EventEmitter<OrchestratorEvents> {
   #serverFor(options: OrchestratorSpawnOptions): TmuxServerOptions {
     if (options.server !== undefined) return this.#configuredServer(options.server);
     const counts = this.#fleet.countByServer();
+    for (const key of this.#placing.values()) counts.set(key, (counts.get(key) ?? 0) + 1);
     const loads = this.servers.map((server) => ({ server, agents: counts.get(serverKey(server)) ?? 0 }));
     const request = { name: options.name, kind: options.kind, ...(options.session === undefined ? {} : { session: options.session }) };
     const picked = this.registry.get('placement', this.#placementName)()(loads, request);

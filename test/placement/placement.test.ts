@@ -53,8 +53,11 @@ describe('Orchestrator placement over several servers', () => {
   });
 
   it('spreads spawned agents over the servers, and a spawn can name its server', async () => {
-    const agents: Agent[] = [];
-    for (let index = 0; index < 6; index++) agents.push(await orc.spawn({ name: `a${index}`, kind: 'shell', command: SHELL }));
+    const sequential: Agent[] = [];
+    for (let index = 0; index < 3; index++) sequential.push(await orc.spawn({ name: `a${index}`, kind: 'shell', command: SHELL }));
+    // Spawns made at once spread out too.
+    const together = await Promise.all([3, 4, 5].map((index) => orc.spawn({ name: `a${index}`, kind: 'shell', command: SHELL })));
+    const agents = [...sequential, ...together];
     const perServer = servers.map((server) => agents.filter((agent) => agent.server === server.server).length);
     expect(perServer).toEqual([2, 2, 2]);
     for (const server of servers) {
