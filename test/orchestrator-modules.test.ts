@@ -88,6 +88,17 @@ it('takes a recovery policy per agent at spawn, and refuses a bad one', async ()
   await expect(orc.spawn({ name: '', kind: 'shell', command: ['bash'] })).rejects.toBeInstanceOf(InvalidArgumentError);
 });
 
+it('kills agents killed at once one after another, and the server lives on', async () => {
+  const doomed = await Promise.all(
+    [0, 1, 2, 3, 4, 5].map((index) => orc.spawn({ name: `doomed-${index}`, kind: 'shell', command: ['bash', '--norc'], session: 'doomed' })),
+  );
+  await orc.health.check();
+  await Promise.all(doomed.map((victim) => victim.kill()));
+  expect(doomed.map((victim) => orc.get(victim.name))).toEqual(doomed.map(() => undefined));
+  expect(await client.hasSession('doomed')).toBe(false);
+  expect(await client.run(['display-message', '-p', 'alive'])).toEqual(['alive']);
+});
+
 it('closes every module and removes the monitor session, leaving the agents running', async () => {
   await orc.close();
   await orc.close();

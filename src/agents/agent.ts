@@ -60,6 +60,8 @@ export interface AgentRuntime {
   observe(): Promise<AgentStatus & { readonly paneDead: boolean }>;
   /** Delivers one message, ordered after every earlier one to this agent. */
   deliver(text: string, options: DeliveryOptions): Promise<DeliveryReceipt>;
+  /** Kills the agent's pane, after any kill under way on the same server. */
+  killPane(): Promise<void>;
   /** Takes the agent out of the fleet. */
   remove(): void;
   /** Runs `respawn` (which restarts the pane's process) with the monitor's hold on the pane's output released. */
@@ -173,9 +175,13 @@ export class Agent {
     await this.#runtime.guardRespawn(() => this.#runtime.client.respawnPane(this.paneId, { kill: true, command: this.command, ...cwd }));
   }
 
-  /** Kills the agent's pane and takes it out of the fleet. */
+  /**
+   * Kills the agent's pane and takes it out of the fleet. Kills on one server
+   * run one at a time (tmux 3.3a can crash when a session's last panes are
+   * killed at once by several clients).
+   */
   async kill(): Promise<void> {
-    await this.#runtime.client.killPane(this.paneId);
+    await this.#runtime.killPane();
     this.#runtime.remove();
   }
 }

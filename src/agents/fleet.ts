@@ -45,6 +45,8 @@ export class Fleet {
   readonly #reserved = new Set<string>();
   readonly #detectors = new Map<string, Detector>();
   readonly #mailbox = new Mailbox();
+  /** The last kill sent to each server's client: kills on one server are sent one at a time. */
+  readonly #kills = new Map<TmuxClient, Promise<unknown>>();
 
   constructor(options: FleetOptions) {
     this.#options = options;
@@ -140,6 +142,7 @@ export class Fleet {
             ),
           options.signal === undefined ? {} : { signal: options.signal },
         )),
+      killPane: () => this.#serialKill(client, record.paneId),
       guardRespawn: (respawn) => (agent === undefined ? respawn() : this.#options.guardRespawn(agent, respawn)),
       remove: () => {
         if (agent === undefined || this.#agents.get(record.name) !== agent) return;
@@ -152,6 +155,21 @@ export class Fleet {
     this.#agents.set(record.name, agent);
     this.#monitored.set(agent, { agent, detector, client, record: recordObservation });
     return agent;
+  }
+
+  /** Kills a pane once the kills sent before it to the same server are answered. */
+  #serialKill(client: TmuxClient, paneId: string): Promise<void> {
+    const previous = this.#kills.get(client) ?? Promise.resolve();
+    const kill = previous.then(
+      () => client.killPane(paneId),
+      () => client.killPane(paneId),
+    );
+    this.#kills.set(client, kill);
+    const forget = (): void => {
+      if (this.#kills.get(client) === kill) this.#kills.delete(client);
+    };
+    kill.then(forget, forget);
+    return kill;
   }
 
   /** Forgets every agent (they keep running in tmux). */
