@@ -19,7 +19,15 @@
 import { channel, type Channel } from 'node:diagnostics_channel';
 import type { AgentState } from './agents/state.js';
 
-/** The channel names, all under the `tmux-orchestrator:` prefix. */
+/**
+ * The channel names, all under the `tmux-orchestrator:` prefix.
+ *
+ * @example
+ * subscribe(DIAGNOSTICS_CHANNELS.delivery, (message) => {
+ *   const { agent, ok, durationMs } = message as DeliveryMessage;
+ *   if (!ok) console.warn(`delivery to ${agent} failed after ${durationMs} ms`);
+ * });
+ */
 export const DIAGNOSTICS_CHANNELS = {
   /** One tmux command answered or failed: {@link TmuxCommandMessage}. */
   tmuxCommand: 'tmux-orchestrator:tmux:command',

@@ -150,6 +150,7 @@ export type { AgentHealthEvent, AgentHealthStateEvent, HealthCheckerEvents } fro
 export type { AgentHealth, AgentReport, CycleReport } from './health/report.js';
 export type { MonitoredAgent } from './health/monitored-agent.js';
 export type { MonitorContext, MonitoredPane, MonitorFactory, MonitorStrategy } from './health/monitor.js';
+export type { PaneFacts } from './health/pane-facts.js';
 export type { MonitorMode, MonitorModes } from './health/strategy-kinds.js';
 export { BUILTIN_MONITORS } from './health/monitors/index.js';
 export { eventsMonitor, MONITOR_SESSION_PREFIX } from './health/monitors/events.js';

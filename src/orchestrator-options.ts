@@ -108,7 +108,13 @@ export interface OrchestratorEvents {
   close: () => void;
 }
 
-/** The default server: a private socket of its own. */
+/**
+ * The default server: a private socket of its own.
+ *
+ * @example
+ * await using orc = await Orchestrator.start(); // on DEFAULT_SERVERS: [{ socketName: 'tmux-orchestrator' }]
+ * // watch the fleet with: tmux -L tmux-orchestrator attach
+ */
 export const DEFAULT_SERVERS: readonly TmuxServerOptions[] = [{ socketName: 'tmux-orchestrator' }];
 
 /**

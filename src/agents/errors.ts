@@ -5,7 +5,16 @@
  */
 import { OrchestratorError } from '../errors.js';
 
-/** An agent with this name already exists in the fleet. */
+/**
+ * An agent with this name already exists in the fleet.
+ *
+ * @example
+ * try {
+ *   await orc.spawn({ name: 'eng-1', kind: 'claude-code', command: ['claude'] });
+ * } catch (error) {
+ *   if (error instanceof DuplicateAgentError) console.log(`${error.agent} already runs`);
+ * }
+ */
 export class DuplicateAgentError extends OrchestratorError {
   /** The name asked for. */
   readonly agent: string;
@@ -16,7 +25,16 @@ export class DuplicateAgentError extends OrchestratorError {
   }
 }
 
-/** No agent with this name is known. */
+/**
+ * No agent with this name is known.
+ *
+ * @example
+ * try {
+ *   await orc.agent('eng-9').send('Status?');
+ * } catch (error) {
+ *   if (error instanceof UnknownAgentError) console.log(`no agent ${error.agent}`);
+ * }
+ */
 export class UnknownAgentError extends OrchestratorError {
   /** The name looked up. */
   readonly agent: string;
@@ -27,7 +45,16 @@ export class UnknownAgentError extends OrchestratorError {
   }
 }
 
-/** The agent's process has exited (or its pane is gone); it cannot take input until restarted. */
+/**
+ * The agent's process has exited (or its pane is gone); it cannot take input until restarted.
+ *
+ * @example
+ * try {
+ *   await eng.send('Run the tests and report');
+ * } catch (error) {
+ *   if (error instanceof AgentExitedError) await eng.restart();
+ * }
+ */
 export class AgentExitedError extends OrchestratorError {
   /** The agent's name. */
   readonly agent: string;

@@ -8,7 +8,12 @@
 import { InvalidArgumentError } from '../errors.js';
 import { defineRow, flag, integer, optionalInteger, text, type RowFormat } from '../tmux/formats.js';
 
-/** Pane user options that mark a pane as an agent. */
+/**
+ * Pane user options that mark a pane as an agent.
+ *
+ * @example
+ * await client.showOption(AGENT_OPTIONS.name, { target: eng.paneId, scope: 'pane' }); // 'eng-1'
+ */
 export const AGENT_OPTIONS = {
   /** The agent's name. */
   name: '@tmo-agent',

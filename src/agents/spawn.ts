@@ -69,7 +69,13 @@ export interface AgentRecord {
   readonly cwd: string;
 }
 
-/** The session agents go to when `session` is not given. */
+/**
+ * The session agents go to when `session` is not given.
+ *
+ * @example
+ * await orc.spawn({ name: 'eng-1', kind: 'shell', command: ['bash'] }); // a window `eng-1` in session `agents`
+ * await orc.spawn({ name: 'qa-1', kind: 'shell', command: ['bash'], session: 'qa' }); // elsewhere
+ */
 export const DEFAULT_AGENT_SESSION = 'agents';
 
 /**

@@ -18,7 +18,12 @@
  */
 export type AgentState = 'starting' | 'idle' | 'working' | 'waiting' | 'rate-limited' | 'errored' | 'exited' | 'unknown';
 
-/** Every {@link AgentState}, in a stable order. */
+/**
+ * Every {@link AgentState}, in a stable order.
+ *
+ * @example
+ * const isAgentState = (value: string): value is AgentState => (AGENT_STATES as readonly string[]).includes(value);
+ */
 export const AGENT_STATES: readonly AgentState[] = [
   'starting',
   'idle',

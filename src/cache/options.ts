@@ -41,6 +41,10 @@ const MIB = 1024 * 1024;
  * The layers every `LayeredCache` has, with their default limits. The TTLs
  * are the original Tmux-Orchestrator's: pane content 10 s, agent status 30 s,
  * session info 60 s, configuration 300 s.
+ *
+ * @example
+ * DEFAULT_CACHE_LAYERS.pane_content.ttlMs; // 10000
+ * const cache = new LayeredCache({ layers: { pane_content: { ttlMs: 2_000 }, prompts: { ttlMs: 5_000 } } });
  */
 export const DEFAULT_CACHE_LAYERS: Readonly<
   Record<DefaultCacheLayer, Required<Pick<CacheLayerOptions, 'ttlMs' | 'maxEntries' | 'maxBytes'>>>

@@ -40,6 +40,8 @@ interface PaneMemory {
   facts: PaneFacts | undefined;
   /** When its screen was last captured. */
   capturedAt: number | undefined;
+  /** The detector's verdict on a screen (the very array cached), and the facts it was given. */
+  read: { readonly lines: readonly string[]; readonly detection: Detection; readonly facts: ProcessFacts } | undefined;
   readonly firstSeenAt: number;
 }
 
@@ -151,15 +153,26 @@ export class ServerMonitor {
     return true;
   }
 
-  /** Runs the agent's detector on its screen and records the detection. */
+  /**
+   * Runs the agent's detector on a fresh screen and records the detection.
+   * The facts are as of the capture (`now`, `idleMs`); a screen served from
+   * the cache had the same screen and facts as at its capture (a change of
+   * either means a capture), so the detector, pure, would say the same again:
+   * its verdict then is recorded once more.
+   */
   #detect(monitored: MonitoredAgent, pane: PaneFacts, lines: readonly string[], screen: 'captured' | 'cached'): AgentOutcome {
     const memory = this.#panes.get(pane.paneId) as PaneMemory;
     const lastOutputAt = this.strategy.lastOutputAt(pane.paneId);
     const at = Date.now();
-    const facts: { -readonly [K in keyof ProcessFacts]: ProcessFacts[K] } = { paneDead: pane.dead, currentCommand: pane.currentCommand, now: memory.capturedAt ?? at };
-    if (pane.deadStatus !== undefined) facts.deadStatus = pane.deadStatus;
-    if (lastOutputAt !== undefined) facts.idleMs = Math.max(0, at - lastOutputAt);
-    const status = monitored.record(detect(monitored, { lines }, facts), facts, at);
+    if (screen === 'captured' || memory.read?.lines !== lines) {
+      const now = memory.capturedAt ?? at;
+      const facts: { -readonly [K in keyof ProcessFacts]: ProcessFacts[K] } = { paneDead: pane.dead, currentCommand: pane.currentCommand, now };
+      if (pane.deadStatus !== undefined) facts.deadStatus = pane.deadStatus;
+      if (lastOutputAt !== undefined) facts.idleMs = Math.max(0, now - lastOutputAt);
+      memory.read = { lines, detection: detect(monitored, { lines }, facts), facts };
+    }
+    const { detection, facts } = memory.read;
+    const status = monitored.record(detection, facts, at);
     return { ok: true, status, screen, lastOutputAt, quietSince: lastOutputAt ?? memory.firstSeenAt };
   }
 
@@ -204,7 +217,7 @@ export class ServerMonitor {
     const panes = new Map<string, PaneMemory>();
     const memories = agents.map(({ agent }) => {
       const memory = this.#panes.get(agent.paneId) ??
-        panes.get(agent.paneId) ?? { pane: { paneId: agent.paneId, windowId: undefined, orphaned: false }, facts: undefined, capturedAt: undefined, firstSeenAt: now };
+        panes.get(agent.paneId) ?? { pane: { paneId: agent.paneId, windowId: undefined, orphaned: false }, facts: undefined, capturedAt: undefined, read: undefined, firstSeenAt: now };
       panes.set(agent.paneId, memory);
       return memory;
     });

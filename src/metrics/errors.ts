@@ -8,6 +8,13 @@ import { OrchestratorError } from '../errors.js';
 /**
  * The `/metrics` endpoint could not start (the port is taken, the host cannot
  * be bound), or `serve()` was called on a closed collector.
+ *
+ * @example
+ * try {
+ *   await orc.metrics.serve({ port: 9464 });
+ * } catch (error) {
+ *   if (error instanceof MetricsServerError) console.error(`no /metrics on ${error.address}:`, error.cause);
+ * }
  */
 export class MetricsServerError extends OrchestratorError {
   /** The address asked for, `host:port`. */

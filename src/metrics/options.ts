@@ -20,13 +20,24 @@ import { describeValue, integerAtLeast, positiveNumber } from '../util/options.j
  */
 export type SloMetric = 'cycleP95Ms' | 'errorRate' | 'deliveryFailureRate' | 'cpu' | 'memory';
 
-/** Every {@link SloMetric}, in a stable order. */
+/**
+ * Every {@link SloMetric}, in a stable order.
+ *
+ * @example
+ * for (const metric of SLO_METRICS) console.log(metric, DEFAULT_SLO[metric].warning);
+ */
 export const SLO_METRICS: readonly SloMetric[] = ['cycleP95Ms', 'errorRate', 'deliveryFailureRate', 'cpu', 'memory'];
 
 /** How bad a breach is; each level is raised and cleared on its own. */
 export type AlertLevel = 'warning' | 'critical' | 'emergency';
 
-/** Every {@link AlertLevel}, from the mildest. */
+/**
+ * Every {@link AlertLevel}, from the mildest.
+ *
+ * @example
+ * const { alerts } = metrics.snapshot();
+ * const worst = ALERT_LEVELS.findLast((level) => alerts.some((alert) => alert.level === level)); // e.g. 'critical'
+ */
 export const ALERT_LEVELS: readonly AlertLevel[] = ['warning', 'critical', 'emergency'];
 
 /** Thresholds of one measure: a level is breached when the value is at or above it. Leave a level out to turn it off. */
@@ -35,7 +46,14 @@ export type SloLevels = Readonly<Partial<Record<AlertLevel, number>>>;
 /** Thresholds per measure; `false` turns a measure's alerts off. A measure given replaces its defaults as a whole. */
 export type SloThresholds = Readonly<Partial<Record<SloMetric, SloLevels | false>>>;
 
-/** The default thresholds. */
+/**
+ * The default thresholds.
+ *
+ * @example
+ * await using orc = await Orchestrator.start({
+ *   metrics: { slo: { cycleP95Ms: { ...DEFAULT_SLO.cycleP95Ms, warning: 250 }, cpu: false } },
+ * });
+ */
 export const DEFAULT_SLO: Readonly<Record<SloMetric, Required<SloLevels>>> = Object.freeze({
   cycleP95Ms: { warning: 500, critical: 1_000, emergency: 5_000 },
   errorRate: { warning: 0.05, critical: 0.2, emergency: 0.5 },

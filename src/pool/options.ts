@@ -16,6 +16,12 @@ import { integerAtLeast, positiveNumber } from '../util/options.js';
  * that is smaller). tmux answers a cheap command in microseconds, so a few
  * commands in flight cost nothing; a backlog of this size means commands are
  * stuck behind a slow one, which another connection gets around.
+ *
+ * @example
+ * await using pool = await ConnectionPool.open({ socketName: 'agents', max: 4 });
+ * // 100 captures at once: another connection opens whenever every open one has 8 pending
+ * await Promise.all(paneIds.map((id) => pool.run(['capture-pane', '-p', '-t', id])));
+ * pool.stats.connections; // up to 4
  */
 export const GROW_AT_PENDING = 8;
 

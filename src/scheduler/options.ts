@@ -82,10 +82,22 @@ export interface ResolvedSchedulerOptions {
   readonly hasAgent: ((name: string) => boolean) | undefined;
 }
 
-/** The default store file. */
+/**
+ * The default store file.
+ *
+ * @example
+ * const scheduler = new Scheduler({ deliver }); // keeps its jobs in ./.tmux-orchestrator/schedule.jsonl
+ */
 export const DEFAULT_STORE_PATH = '.tmux-orchestrator/schedule.jsonl';
 
-/** The built-in stores, for the registry (`registry.register('store', name, factory)`). */
+/**
+ * The built-in stores, for the registry (`registry.register('store', name, factory)`).
+ *
+ * @example
+ * const registry = new StrategyRegistry();
+ * for (const [name, factory] of Object.entries(BUILTIN_STORES)) registry.register('store', name, factory);
+ * const scheduler = new Scheduler({ registry, store: { strategy: 'file', options: { path: 'jobs.jsonl' } } });
+ */
 export const BUILTIN_STORES: Readonly<Record<'file' | 'memory', ScheduleStoreFactory>> = {
   // The store checks its options itself.
   file: ({ path, compactAfter, lazy, onError }) =>

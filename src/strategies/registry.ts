@@ -22,7 +22,16 @@ export interface StrategyKinds {}
 /** A kind of strategy, e.g. `detector`. */
 export type StrategyKind = keyof StrategyKinds & string;
 
-/** No strategy of that kind is registered under that name. */
+/**
+ * No strategy of that kind is registered under that name.
+ *
+ * @example
+ * try {
+ *   orc.registry.get('detector', 'my-cli');
+ * } catch (error) {
+ *   if (error instanceof UnknownStrategyError) console.log(error.known); // ['aider', 'claude-code', …]
+ * }
+ */
 export class UnknownStrategyError extends OrchestratorError {
   /** The kind looked up. */
   readonly kind: string;
@@ -40,7 +49,16 @@ export class UnknownStrategyError extends OrchestratorError {
   }
 }
 
-/** Named strategies by kind. */
+/**
+ * Named strategies by kind.
+ *
+ * @example
+ * const registry = new StrategyRegistry();
+ * const unregister = registry.register('delivery', 'slow-keys', () => literalKeysDelivery({ chunkSize: 64 }));
+ * const strategy = registry.get('delivery', 'slow-keys')();
+ * registry.names('delivery'); // ['slow-keys']
+ * unregister();
+ */
 export class StrategyRegistry {
   readonly #entries = new Map<string, Map<string, unknown>>();
 

@@ -23,7 +23,16 @@ export interface RetryOptions {
   readonly description?: string;
 }
 
-/** {@link retryUntil} ran out of time. */
+/**
+ * {@link retryUntil} ran out of time.
+ *
+ * @example
+ * try {
+ *   await retryUntil(async () => (await eng.state()).state === 'idle', { timeoutMs: 10_000, description: 'eng-1 idle' });
+ * } catch (error) {
+ *   if (error instanceof RetryTimeoutError) console.log('last seen:', error.last);
+ * }
+ */
 export class RetryTimeoutError extends OrchestratorError {
   /** The last value the condition returned, or the last error it threw. */
   readonly last: unknown;

@@ -32,13 +32,30 @@ import { describeServer, serverArgs, tmuxEnvironment, type TmuxServerOptions } f
 import { detectTmuxVersion, tmuxFeatures, type TmuxFeatures, type TmuxVersion } from './version.js';
 import { runTmuxCommands, runTmuxProcess, tmuxProcessError } from './exec.js';
 
-/** Hidden sessions (control and monitor sessions) start with this; user-facing listings leave them out. */
+/**
+ * Hidden sessions (control and monitor sessions) start with this; user-facing listings leave them out.
+ *
+ * @example
+ * await using watcher = await ControlConnection.open({ socketName: 'agents', session: `${HIDDEN_SESSION_PREFIX}watch` });
+ */
 export const HIDDEN_SESSION_PREFIX = '__tmo-';
 
-/** The session control connections attach to. User-facing listings leave it out. */
+/**
+ * The session control connections attach to. User-facing listings leave it out.
+ *
+ * @example
+ * const sessions = await client.listSessions({ includeControl: true });
+ * sessions.some((session) => session.name === CONTROL_SESSION); // true while a control connection is attached
+ */
 export const CONTROL_SESSION = `${HIDDEN_SESSION_PREFIX}control`;
 
-/** `true` for the library's own hidden sessions (control and monitor sessions). */
+/**
+ * `true` for the library's own hidden sessions (control and monitor sessions).
+ *
+ * @example
+ * isHiddenSession(CONTROL_SESSION); // true
+ * isHiddenSession('agents'); // false
+ */
 export function isHiddenSession(name: string): boolean {
   return name.startsWith(HIDDEN_SESSION_PREFIX);
 }

@@ -50,6 +50,12 @@ export function unescapeOutput(escaped: Uint8Array): Uint8Array {
  * Streaming UTF-8 decoding, one decoder per pane: bytes of a character split
  * across notifications come out as one whole character once the rest arrives.
  * Invalid sequences become U+FFFD, as a terminal would show them.
+ *
+ * @example
+ * const decoder = new PaneTextDecoder();
+ * const bytes = Buffer.from('é'); // c3 a9, split across two notifications
+ * decoder.decode('%1', bytes.subarray(0, 1)); // '' (held back)
+ * decoder.decode('%1', bytes.subarray(1)); // 'é'
  */
 export class PaneTextDecoder {
   readonly #decoders = new Map<string, TextDecoder>();

@@ -43,6 +43,9 @@ export interface TmuxProcessResult {
  * non-zero exit.
  *
  * @throws {@link TmuxNotFoundError} when the binary cannot be started.
+ * @example
+ * const { exitCode, stderr } = await runTmuxProcess({ socketName: 'agents' }, ['has-session', '-t', '=work']);
+ * if (exitCode !== 0) console.log('no session `work`:', stderr.trim());
  */
 export function runTmuxProcess(
   server: TmuxServerOptions,

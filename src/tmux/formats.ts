@@ -13,7 +13,13 @@
  */
 import { TmuxProtocolError } from '../errors.js';
 
-/** The field separator in row templates. */
+/**
+ * The field separator in row templates.
+ *
+ * @example
+ * const row = defineRow({ id: text('#{pane_id}'), pid: integer('#{pane_pid}') });
+ * row.template === `#{pane_id}${FIELD_SEPARATOR}#{pane_pid}`; // true
+ */
 export const FIELD_SEPARATOR = '\u001f';
 
 /** One field of a row: the tmux format and how to read its value. */
@@ -37,12 +43,22 @@ export interface RowFormat<Row> {
   parse(lines: readonly string[]): Row[];
 }
 
-/** A field holding text as tmux printed it. */
+/**
+ * A field holding text as tmux printed it.
+ *
+ * @example
+ * const row = defineRow({ id: text('#{window_id}'), name: text('#{window_name}') }); // name: string
+ */
 export function text(format: string): FieldSpec<string> {
   return { format, parse: (value) => value };
 }
 
-/** A field holding a non-negative integer. */
+/**
+ * A field holding a non-negative integer.
+ *
+ * @example
+ * const row = defineRow({ id: text('#{pane_id}'), pid: integer('#{pane_pid}') }); // pid: number
+ */
 export function integer(format: string): FieldSpec<number> {
   return {
     format,
@@ -53,13 +69,23 @@ export function integer(format: string): FieldSpec<number> {
   };
 }
 
-/** A field holding an integer that tmux leaves empty when it does not apply. */
+/**
+ * A field holding an integer that tmux leaves empty when it does not apply.
+ *
+ * @example
+ * const row = defineRow({ id: text('#{pane_id}'), status: optionalInteger('#{pane_dead_status}') }); // status: number | undefined
+ */
 export function optionalInteger(format: string): FieldSpec<number | undefined> {
   const inner = integer(format);
   return { format, parse: (value) => (value === '' ? undefined : inner.parse(value)) };
 }
 
-/** A field holding a tmux flag (`1` or `0`). */
+/**
+ * A field holding a tmux flag (`1` or `0`).
+ *
+ * @example
+ * const row = defineRow({ id: text('#{pane_id}'), dead: flag('#{pane_dead}') }); // dead: boolean
+ */
 export function flag(format: string): FieldSpec<boolean> {
   return { format, parse: (value) => value === '1' };
 }

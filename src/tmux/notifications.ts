@@ -183,6 +183,10 @@ const SESSION = /^\$\d+$/;
  * Parses one line that starts with `%` into a typed notification, or returns
  * `undefined` when the line is not a well-formed notification of a known kind.
  * `%output` data is taken from the raw bytes, so split UTF-8 survives.
+ *
+ * @example
+ * parseNotification(Buffer.from('%window-add @3')); // { kind: 'window-add', windowId: '@3' }
+ * parseNotification(Buffer.from('%output %1 hi\\015\\012')); // kind 'output', paneId '%1', data: bytes 68 69 0d 0a
  */
 export function parseNotification(line: Uint8Array): Notification | undefined {
   const text = Buffer.from(line.buffer, line.byteOffset, line.byteLength);

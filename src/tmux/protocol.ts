@@ -56,7 +56,15 @@ const NEWLINE = 0x0a;
 const PERCENT = 0x25;
 const GUARD = /^%(begin|end|error) (\d+) (\d+) (\d+)$/;
 
-/** Incremental parser for a control client's output stream. */
+/**
+ * Incremental parser for a control client's output stream.
+ *
+ * @example
+ * const parser = new ControlModeParser({ notificationsInBlocks: tmuxFeatures(version).notificationsInBlocks });
+ * parser.push(Buffer.from('%begin 1700000000 12 1\nwork\n%end 1700000000 12 1\n%window-add @2\n'));
+ * // [{ kind: 'reply', ok: true, time: 1700000000, number: 12, flags: 1, lines: ['work'] },
+ * //  { kind: 'window-add', windowId: '@2' }]
+ */
 export class ControlModeParser {
   readonly #notificationsInBlocks: boolean;
   #pending: Buffer[] = [];

@@ -66,6 +66,9 @@ export function quoteArgument(value: string): string {
  * word quoted. The line holds exactly one command.
  *
  * @throws {@link InvalidArgumentError} for an empty vector or an argument tmux cannot carry.
+ * @example
+ * formatCommandLine(['send-keys', '-t', '%1', "it's; done"])
+ * // => `'send-keys' '-t' '%1' 'it'"\047"'s; done'`
  */
 export function formatCommandLine(argv: readonly string[]): string {
   if (argv.length === 0) throw new InvalidArgumentError('a tmux command needs at least a command name');
@@ -78,6 +81,9 @@ export function formatCommandLine(argv: readonly string[]): string {
  * is written as `\;`, which tmux reads back as a literal `;`.
  *
  * @throws {@link InvalidArgumentError} for strings tmux cannot carry.
+ * @example
+ * escapeArgvArgument('make;') // => 'make\\;'
+ * await execa('tmux', ['send-keys', '-t', '%1', ...keys.map(escapeArgvArgument)]);
  */
 export function escapeArgvArgument(value: string): string {
   assertCarriable(value);

@@ -81,7 +81,12 @@ export interface PaneInfo {
   currentPath: string;
 }
 
-/** Row template for {@link SessionInfo}. */
+/**
+ * Row template for {@link SessionInfo}.
+ *
+ * @example
+ * const sessions = SESSION_ROW.parse(await client.run(['list-sessions', '-F', SESSION_ROW.template]));
+ */
 export const SESSION_ROW: RowFormat<SessionInfo> = defineRow({
   id: text('#{session_id}'),
   windows: integer('#{session_windows}'),
@@ -90,7 +95,12 @@ export const SESSION_ROW: RowFormat<SessionInfo> = defineRow({
   name: text('#{session_name}'),
 });
 
-/** Row template for {@link WindowInfo}. */
+/**
+ * Row template for {@link WindowInfo}.
+ *
+ * @example
+ * const windows = WINDOW_ROW.parse(await client.run(['list-windows', '-t', '=agents', '-F', WINDOW_ROW.template]));
+ */
 export const WINDOW_ROW: RowFormat<WindowInfo> = defineRow({
   id: text('#{window_id}'),
   index: integer('#{window_index}'),
@@ -103,7 +113,13 @@ export const WINDOW_ROW: RowFormat<WindowInfo> = defineRow({
   name: text('#{window_name}'),
 });
 
-/** Row template for {@link PaneInfo}. */
+/**
+ * Row template for {@link PaneInfo}.
+ *
+ * @example
+ * const panes = PANE_ROW.parse(await client.run(['list-panes', '-a', '-F', PANE_ROW.template]));
+ * const dead = panes.filter((pane) => pane.dead).map((pane) => pane.id);
+ */
 export const PANE_ROW: RowFormat<PaneInfo> = defineRow({
   id: text('#{pane_id}'),
   index: integer('#{pane_index}'),

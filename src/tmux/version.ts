@@ -33,12 +33,20 @@ export interface TmuxFeatures {
   readonly notificationsInBlocks: boolean;
 }
 
-/** The oldest tmux this library supports. */
+/**
+ * The oldest tmux this library supports.
+ *
+ * @example
+ * const supported = compareTmuxVersions(parseTmuxVersion('tmux 3.1c'), parseTmuxVersion(MINIMUM_TMUX_VERSION)) >= 0; // false
+ */
 export const MINIMUM_TMUX_VERSION = '3.2';
 
 /**
  * Parses `tmux -V` output such as `tmux 3.3a`, `tmux next-3.6` or
  * `tmux openbsd-7.5`. Unrecognised builds (`tmux master`) are taken as new.
+ *
+ * @example
+ * parseTmuxVersion('tmux 3.3a'); // { raw: '3.3a', major: 3, minor: 3, patch: 1 }
  */
 export function parseTmuxVersion(output: string): TmuxVersion {
   const raw = output.trim().replace(/^tmux\s+/u, '');
@@ -48,12 +56,22 @@ export function parseTmuxVersion(output: string): TmuxVersion {
   return { raw, major: Number(major), minor: Number(minor), patch: letter === '' ? 0 : letter.charCodeAt(0) - 96 };
 }
 
-/** Compares two versions: negative when `a` is older than `b`. */
+/**
+ * Compares two versions: negative when `a` is older than `b`.
+ *
+ * @example
+ * compareTmuxVersions(parseTmuxVersion('tmux 3.3a'), parseTmuxVersion('3.2')) > 0; // true: 3.3a is newer
+ */
 export function compareTmuxVersions(a: TmuxVersion, b: TmuxVersion): number {
   return a.major - b.major || a.minor - b.minor || a.patch - b.patch;
 }
 
-/** The feature gates for a version. */
+/**
+ * The feature gates for a version.
+ *
+ * @example
+ * tmuxFeatures(parseTmuxVersion('tmux 3.3a')); // { subscriptions: true, flowControl: true, notificationsInBlocks: false }
+ */
 export function tmuxFeatures(version: TmuxVersion): TmuxFeatures {
   const atLeast = (text: string): boolean => compareTmuxVersions(version, parseTmuxVersion(text)) >= 0;
   return {
@@ -70,6 +88,9 @@ const detected = new Map<string, Promise<TmuxVersion>>();
  *
  * @throws {@link TmuxNotFoundError} when the binary cannot be run.
  * @throws {@link TmuxVersionError} when it is older than {@link MINIMUM_TMUX_VERSION}.
+ * @example
+ * const version = await detectTmuxVersion(); // e.g. { raw: '3.3a', major: 3, minor: 3, patch: 1 }
+ * const { flowControl } = tmuxFeatures(version);
  */
 export function detectTmuxVersion(tmuxPath = 'tmux'): Promise<TmuxVersion> {
   let version = detected.get(tmuxPath);

@@ -18,7 +18,16 @@ import type { Detection } from '../state.js';
  */
 export type DeliveryFailureReason = 'exited' | 'not-ready' | 'input-not-cleared' | 'not-shown' | 'not-verified';
 
-/** A message could not be delivered; `reason` says at which step, `detection` what was last seen. */
+/**
+ * A message could not be delivered; `reason` says at which step, `detection` what was last seen.
+ *
+ * @example
+ * try {
+ *   await eng.send('Run the tests and report');
+ * } catch (error) {
+ *   if (error instanceof DeliveryError) console.error(error.reason, error.detection?.state, error.attempts);
+ * }
+ */
 export class DeliveryError extends OrchestratorError {
   /** The step that failed. */
   readonly reason: DeliveryFailureReason;
@@ -38,6 +47,13 @@ export class DeliveryError extends OrchestratorError {
 /**
  * The agent's input line already holds text, and the delivery was told
  * (`existingInput: 'refuse'`) not to clear it. Nothing was typed.
+ *
+ * @example
+ * try {
+ *   await eng.send('Deploy to staging', { existingInput: 'refuse' });
+ * } catch (error) {
+ *   if (error instanceof InputNotEmptyError) console.log('someone is typing:', error.input);
+ * }
  */
 export class InputNotEmptyError extends OrchestratorError {
   /** The text in the input line, as the detector read it. */

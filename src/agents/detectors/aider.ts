@@ -46,6 +46,11 @@ const LIMIT = /RateLimitError|\b429\b|rate.?limit|quota|overloaded/iu;
  * `errored` all follow Aider's documentation and source, unverified. Keys:
  * `C-c` interrupts a reply; an answer is its letter then Enter; `C-u`
  * clears the input line (prompt_toolkit's Emacs bindings).
+ *
+ * @example
+ * const detector = createAiderDetector();
+ * const lines = await client.capturePane(paneId);
+ * const { state, input } = detector.detect({ lines }, { paneDead: false, currentCommand: 'aider', now: Date.now() });
  */
 export const createAiderDetector = screenDetector({
   name: NAME,

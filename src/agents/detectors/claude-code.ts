@@ -60,6 +60,12 @@ interface InputBox {
  * the box holds text: on an empty box after a turn it opens the Rewind menu
  * (`Escape` closes it). `C-u` clears one line or a collapsed paste but only
  * the last line of several; `C-c` clears text but on an empty box arms exit.
+ *
+ * @example
+ * const detector = createClaudeCodeDetector({ timeZone: 'Europe/Paris' });
+ * const lines = await client.capturePane(paneId);
+ * const { state, evidence, prompt } = detector.detect({ lines }, { paneDead: false, currentCommand: 'claude', now: Date.now() });
+ * if (state === 'waiting' && prompt) console.log(prompt.question, prompt.options.map((o) => o.label));
  */
 export const createClaudeCodeDetector = screenDetector({
   name: NAME,

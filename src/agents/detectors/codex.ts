@@ -52,6 +52,11 @@ const LIMIT = /\b429\b|Too Many Requests|rate.?limit|usage limit/iu;
  * `C-u` clears the composer, checked against the real CLI: one line per
  * press, so text of several lines needs one press per line (`Escape Escape`
  * does not clear it; `C-c` does, but quits Codex when the composer is empty).
+ *
+ * @example
+ * const detector = createCodexDetector();
+ * const lines = await client.capturePane(paneId);
+ * const { state, evidence } = detector.detect({ lines }, { paneDead: false, currentCommand: 'codex', now: Date.now() });
  */
 export const createCodexDetector = screenDetector({
   name: NAME,

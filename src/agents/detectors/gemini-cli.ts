@@ -47,6 +47,11 @@ const LIMIT = /\b429\b|RESOURCE_EXHAUSTED|quota|rate.?limit|usage limit/iu;
  * input line whatever it holds; send it only when the line holds text, as on
  * an empty line it asks to rewind the conversation. `C-u` clears one line but
  * leaves pasted lines above it.
+ *
+ * @example
+ * const detector = createGeminiCliDetector();
+ * const lines = await client.capturePane(paneId);
+ * const { state, evidence } = detector.detect({ lines }, { paneDead: false, currentCommand: 'gemini', now: Date.now() });
  */
 export const createGeminiCliDetector = screenDetector({
   name: NAME,

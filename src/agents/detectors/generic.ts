@@ -129,6 +129,9 @@ type LineTest = (line: string) => boolean;
  *
  * @throws {@link InvalidOptionError} for an unknown option, a malformed
  *   pattern or value, or when no state pattern is given.
+ * @example
+ * const detector = createGenericDetector({ name: 'my-repl', processNames: ['my-repl'], idle: /^my-repl> /, working: ['Thinking…'] });
+ * detector.detect({ lines: ['my-repl> '] }, { paneDead: false, currentCommand: 'my-repl' }).state; // 'idle'
  */
 export function createGenericDetector(options?: GenericDetectorOptions | Readonly<Record<string, unknown>>): Detector {
   const checked = detectorOptions('generic', options, KNOWN_OPTIONS);

@@ -11,7 +11,14 @@ import { createGeminiCliDetector } from './gemini-cli.js';
 import { createGenericDetector } from './generic.js';
 import { createShellDetector } from './shell.js';
 
-/** The built-in detector factories, keyed by agent kind (`claude-code`, `codex`, `gemini-cli`, `aider`, `shell`, `generic`). */
+/**
+ * The built-in detector factories, keyed by agent kind (`claude-code`, `codex`, `gemini-cli`, `aider`, `shell`, `generic`).
+ *
+ * @example
+ * const registry = new StrategyRegistry();
+ * for (const [name, factory] of Object.entries(BUILTIN_DETECTORS)) registry.register('detector', name, factory);
+ * const detector = registry.get('detector', 'codex')();
+ */
 export const BUILTIN_DETECTORS: Readonly<Record<string, DetectorFactory>> = Object.freeze({
   'claude-code': createClaudeCodeDetector,
   codex: createCodexDetector,

@@ -24,6 +24,10 @@ const NAME = 'shell';
  * `input` is not read (`undefined`). Keys: `C-c` interrupts the command in
  * front; `C-e C-u` clears the line (end of line, then kill to its start:
  * bash, zsh, fish); an answer is typed and confirmed with Enter.
+ *
+ * @example
+ * createShellDetector().detect({ lines: [] }, { paneDead: false, currentCommand: 'bash' }).state; // 'idle'
+ * createShellDetector().detect({ lines: [] }, { paneDead: false, currentCommand: 'make' }).state; // 'working'
  */
 export function createShellDetector(options?: Readonly<Record<string, unknown>>): Detector {
   detectorOptions(NAME, options, []);

@@ -13,7 +13,13 @@ import { DirtyTracker } from '../dirty.js';
 import type { MonitorContext, MonitorFactory, MonitoredPane, MonitorStrategy } from '../monitor.js';
 import { listPaneFacts, type PaneFacts } from '../pane-facts.js';
 
-/** Hidden monitor sessions are named this, then random hex. */
+/**
+ * Hidden monitor sessions are named this, then random hex.
+ *
+ * @example
+ * const sessions = await client.listSessions({ includeControl: true });
+ * const monitors = sessions.filter((session) => session.name.startsWith(MONITOR_SESSION_PREFIX)); // one per watched server
+ */
 export const MONITOR_SESSION_PREFIX = '__tmo-monitor-';
 
 const PANE_WINDOW_ROW = defineRow({ paneId: text('#{pane_id}'), windowId: text('#{window_id}') });

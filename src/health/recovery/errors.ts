@@ -19,6 +19,11 @@ export interface RecoveryErrorSubject {
 /**
  * A recovery strategy could not act: the supervisor to escalate to is not in
  * the fleet, a restart or a message failed (the original error is the `cause`).
+ *
+ * @example
+ * orc.recovery?.on('recovery:failed', ({ error }) => {
+ *   console.error(`${error.strategy} of ${error.agent} (${error.trigger}) failed:`, error.cause ?? error.message);
+ * });
  */
 export class RecoveryError extends OrchestratorError {
   /** The agent's name. */

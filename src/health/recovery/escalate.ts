@@ -25,7 +25,12 @@ export interface EscalateOptions {
 
 const NAME = 'escalate';
 
-/** The default {@link EscalateOptions.message}. */
+/**
+ * The default {@link EscalateOptions.message}.
+ *
+ * @example
+ * escalateRecovery({ supervisor: 'pm', message: `${DEFAULT_ESCALATION_MESSAGE} (attempt {attempt})` });
+ */
 export const DEFAULT_ESCALATION_MESSAGE = 'Agent {agent} ({kind}) {trigger}: {evidence}. Please check on it.';
 
 /**

@@ -13,6 +13,11 @@ import type { RecoveryFactory } from './strategy.js';
  * The recovery strategies this library ships: `restart`, `notify`,
  * `escalate` and `resume`. Each factory validates its options and throws
  * `InvalidOptionError` for unknown or invalid ones.
+ *
+ * @example
+ * const registry = new StrategyRegistry();
+ * for (const [name, factory] of Object.entries(BUILTIN_RECOVERIES)) registry.register('recovery', name, factory);
+ * const recovery = new RecoveryManager({ source: checker, fleet: orc, registry });
  */
 export const BUILTIN_RECOVERIES: Readonly<Record<'restart' | 'notify' | 'escalate' | 'resume', RecoveryFactory>> = Object.freeze({
   restart: (options = {}) => restartRecovery(options as RestartOptions),

@@ -31,6 +31,9 @@ export type RecoveryPolicy = { readonly [T in RecoveryTrigger]: RecoveryRule };
  * What every agent gets unless its kind or itself says otherwise: an exited
  * agent is restarted, a rate-limited one resumed at its reset time, a
  * stalled or errored one reported (`notify`).
+ *
+ * @example
+ * await using orc = await Orchestrator.start({ recovery: { policy: { ...DEFAULT_RECOVERY_POLICY, errored: 'restart' } } });
  */
 export const DEFAULT_RECOVERY_POLICY: RecoveryPolicy = Object.freeze({
   exited: 'restart',
@@ -44,6 +47,10 @@ export const DEFAULT_RECOVERY_POLICY: RecoveryPolicy = Object.freeze({
  * is reported, not restarted: a shell usually ends because it was told to
  * (`exit`, the end of a script), and a new one would not have the old one's
  * directory, variables or history anyway.
+ *
+ * @example
+ * DEFAULT_KIND_POLICIES.shell; // { exited: 'notify' }
+ * recovery.setPolicy('build-shell', { exited: 'restart' }); // this shell is restarted after all
  */
 export const DEFAULT_KIND_POLICIES: Readonly<Record<string, Partial<RecoveryPolicy>>> = Object.freeze({
   shell: Object.freeze({ exited: 'notify' }),

@@ -17,7 +17,13 @@ import type { AgentReport } from '../report.js';
  */
 export type RecoveryTrigger = 'exited' | 'stalled' | 'rate-limited' | 'errored';
 
-/** Every {@link RecoveryTrigger}, in a stable order. */
+/**
+ * Every {@link RecoveryTrigger}, in a stable order.
+ *
+ * @example
+ * const policy = recovery.policyFor(eng);
+ * for (const trigger of RECOVERY_TRIGGERS) console.log(trigger, policy[trigger]);
+ */
 export const RECOVERY_TRIGGERS: readonly RecoveryTrigger[] = ['exited', 'stalled', 'rate-limited', 'errored'];
 
 /** What a strategy knows when it is called. */

@@ -38,7 +38,13 @@ export interface LightAgentOptions {
   readonly lines?: number;
 }
 
-/** `#{pane_current_command}` of a pane running a light agent. */
+/**
+ * `#{pane_current_command}` of a pane running a light agent.
+ *
+ * @example
+ * const { paneId } = await client.newSession({ command: lightAgentCommand({ name: 'eng-7' }) });
+ * await retryUntil(async () => (await client.displayMessage('#{pane_current_command}', { target: paneId })) === LIGHT_AGENT_PROCESS_NAME);
+ */
 export const LIGHT_AGENT_PROCESS_NAME = 'light-agent';
 
 /** NO-BREAK SPACE: Claude Code draws it after the input box's `❯`. */

@@ -147,6 +147,10 @@ const STEP_FIELDS: Readonly<Record<FakeAgentStep['do'], readonly string[]>> = {
  *
  * @throws `InvalidOptionError` naming the first field that is wrong, e.g.
  *   ``Expected `steps[1].on.nth` to be an integer >= 1, got `0` (number)``.
+ * @example
+ * const script = parseFakeAgentScript({ steps: [{ on: { nth: 2 }, do: 'rate-limit', resetInSeconds: 30 }] });
+ * script.workMs; // 200, the default
+ * parseFakeAgentScript('{"steps": [{"do": "explode"}]}'); // throws InvalidOptionError naming `steps[0].do`
  */
 export function parseFakeAgentScript(input: unknown): ResolvedScript {
   let value = input;
