@@ -24,6 +24,7 @@
 import { join } from 'node:path';
 import { Orchestrator, type Agent, type AgentStateChange, type DeliveryReceipt, type FiredEvent } from '../src/index.js';
 import { createTestServer, fakeAgentCommand, readFakeAgentLog, type TestServer } from '../src/testing/index.js';
+import { runExample, within } from './support/run.js';
 
 /** Each step has its deadline: generous, for a busy CI machine. */
 const STEP_TIMEOUT_MS = 10_000;
@@ -36,33 +37,14 @@ const CHECK_IN = 'Check-in: how far along are you?';
 
 let tmux: TestServer | undefined;
 let orc: Orchestrator | undefined;
-let removing: Promise<void> | undefined;
-/** Closes the orchestrator and kills the server (its agents with it); once, whoever asks first. */
-const cleanUp = (): Promise<void> =>
-  (removing ??= (async () => {
+await runExample(
+  main,
+  async () => {
     await orc?.close();
     await tmux?.kill();
-  })());
-let interrupted = false;
-const onSignal = (signal: NodeJS.Signals): void => {
-  interrupted = true;
-  void cleanUp().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
-};
-process.on('SIGINT', onSignal);
-process.on('SIGTERM', onSignal);
-
-try {
-  await main();
-  console.log('\nok: every agent took its task, finished it, and got the check-in');
-} catch (error) {
-  // After Ctrl-C the orchestrator is closed under the running steps: their errors say only that.
-  if (!interrupted) console.error(error);
-  process.exitCode = 1;
-} finally {
-  await cleanUp();
-  process.off('SIGINT', onSignal);
-  process.off('SIGTERM', onSignal);
-}
+  },
+  '\nok: every agent took its task, finished it, and got the check-in',
+);
 
 async function main(): Promise<void> {
   tmux = await createTestServer();
@@ -123,19 +105,6 @@ async function main(): Promise<void> {
   const received = (await readFakeAgentLog(logOf(first.name))).find((entry) => entry.text === CHECK_IN);
   if (received === undefined) throw new Error(`${first.name} did not log the check-in`);
   console.log(`  [log]   ${first.name} received message #${received.seq}: "${received.text}"`);
-}
-
-/** `promise`, or a rejection after `timeoutMs` (a timer that does not keep the process alive). */
-async function within<T>(promise: Promise<T>, timeoutMs: number, description: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${description}`)), timeoutMs).unref();
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /**

@@ -13,36 +13,21 @@
 import { Orchestrator, TmuxClient } from '../src/index.js';
 import { MetricsCollector } from '../src/metrics/collector.js';
 import { createTestServer } from '../src/testing/index.js';
+import { runExample } from './support/run.js';
 
 const tmux = await createTestServer();
 let client: TmuxClient | undefined;
 let orc: Orchestrator | undefined;
 let metrics: MetricsCollector | undefined;
-let removing: Promise<void> | undefined;
-/** Stops the collector (and its endpoint), the orchestrator and the server; once, whoever asks first. */
-const cleanUp = (): Promise<void> =>
-  (removing ??= (async () => {
+await runExample(
+  main,
+  async () => {
     await metrics?.close();
     await client?.close();
     await orc?.close();
     await tmux.kill();
-  })());
-const onSignal = (signal: NodeJS.Signals): void => {
-  void cleanUp().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
-};
-process.on('SIGINT', onSignal);
-process.on('SIGTERM', onSignal);
-
-try {
-  await main();
-} catch (error) {
-  console.error(error);
-  process.exitCode = 1;
-} finally {
-  await cleanUp();
-  process.off('SIGINT', onSignal);
-  process.off('SIGTERM', onSignal);
-}
+  },
+);
 
 async function main(): Promise<void> {
   // The collector subscribes first, so it sees every tmux command from here on.

@@ -27,6 +27,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { Orchestrator, percentile, type CycleReport } from '../src/index.js';
 import { createTestServer, lightAgentCommand, type TestServer } from '../src/testing/index.js';
+import { runExample } from './support/run.js';
 
 const USAGE = `Usage: node --import tsx examples/scripted-benchmark.ts [--agents N] [--cycles N]
   --agents N   light fake agents, spread over 2 servers (default 50)
@@ -50,32 +51,13 @@ try {
 
 const servers: TestServer[] = [];
 let orc: Orchestrator | undefined;
-let removing: Promise<void> | undefined;
-/** Closes the orchestrator and kills the servers (their agents with them); once, whoever asks first. */
-const cleanUp = (): Promise<void> =>
-  (removing ??= (async () => {
+await runExample(
+  main,
+  async () => {
     await orc?.close();
     await Promise.all(servers.map((server) => server.kill()));
-  })());
-let interrupted = false;
-const onSignal = (signal: NodeJS.Signals): void => {
-  interrupted = true;
-  void cleanUp().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
-};
-process.on('SIGINT', onSignal);
-process.on('SIGTERM', onSignal);
-
-try {
-  await main();
-} catch (error) {
-  // After Ctrl-C the orchestrator is closed under the running steps: their errors say only that.
-  if (!interrupted) console.error(error);
-  process.exitCode = 1;
-} finally {
-  await cleanUp();
-  process.off('SIGINT', onSignal);
-  process.off('SIGTERM', onSignal);
-}
+  },
+);
 
 async function main(): Promise<void> {
   servers.push(await createTestServer(), await createTestServer());

@@ -24,6 +24,7 @@
 import { join } from 'node:path';
 import { Orchestrator, type Agent, type RecoveryEscalatedEvent } from '../src/index.js';
 import { createTestServer, fakeAgentCommand, readFakeAgentLog, retryUntil, type FakeAgentScript, type TestServer } from '../src/testing/index.js';
+import { runExample, within } from './support/run.js';
 
 /** Each step has its deadline: generous, for a busy CI machine. */
 const STEP_TIMEOUT_MS = 10_000;
@@ -36,33 +37,14 @@ const WORKER_SCRIPT: FakeAgentScript = {
 
 let tmux: TestServer | undefined;
 let orc: Orchestrator | undefined;
-let removing: Promise<void> | undefined;
-/** Closes the orchestrator and kills the server (its agents with it); once, whoever asks first. */
-const cleanUp = (): Promise<void> =>
-  (removing ??= (async () => {
+await runExample(
+  main,
+  async () => {
     await orc?.close();
     await tmux?.kill();
-  })());
-let interrupted = false;
-const onSignal = (signal: NodeJS.Signals): void => {
-  interrupted = true;
-  void cleanUp().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
-};
-process.on('SIGINT', onSignal);
-process.on('SIGTERM', onSignal);
-
-try {
-  await main();
-  console.log('\nok: the crash was escalated to the PM, and the worker is back');
-} catch (error) {
-  // After Ctrl-C the orchestrator is closed under the running steps: their errors say only that.
-  if (!interrupted) console.error(error);
-  process.exitCode = 1;
-} finally {
-  await cleanUp();
-  process.off('SIGINT', onSignal);
-  process.off('SIGTERM', onSignal);
-}
+  },
+  '\nok: the crash was escalated to the PM, and the worker is back',
+);
 
 async function main(): Promise<void> {
   tmux = await createTestServer();
@@ -140,15 +122,3 @@ async function main(): Promise<void> {
   console.log(`the monitor now sees: ${states.join(', ')}`);
 }
 
-/** `promise`, or a rejection after `timeoutMs` (a timer that does not keep the process alive). */
-async function within<T>(promise: Promise<T>, timeoutMs: number, description: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${timeoutMs} ms waiting for ${description}`)), timeoutMs).unref();
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}

@@ -5,6 +5,7 @@
  * @module
  */
 import type { AgentState } from '../agents/state.js';
+import type { ConnectionPoolStats } from '../pool/options.js';
 import type { ActiveAlert } from './alerts.js';
 import type { ResourceSnapshot } from './resources.js';
 
@@ -43,25 +44,7 @@ export interface CacheLayerMetrics {
 }
 
 /** One connection pool (see `ConnectionPoolStats`; percentiles `null` before any sample). */
-export interface PoolSnapshot {
-  /** Connections open. */
-  readonly connections: number;
-  /** Connections with a command in flight. */
-  readonly inUse: number;
-  /** Commands sent and not answered yet, plus those waiting for a connection. */
-  readonly pending: number;
-  /** Commands waiting for a connection. */
-  readonly waiting: number;
-  /** Commands accepted. */
-  readonly commands: number;
-  /** Commands that failed. */
-  readonly errors: number;
-  /** Read-only commands sent again after their connection died. */
-  readonly retries: number;
-  /** Connections opened. */
-  readonly created: number;
-  /** Connections replaced. */
-  readonly replaced: number;
+export interface PoolSnapshot extends Omit<ConnectionPoolStats, 'acquireP50Ms' | 'acquireP99Ms'> {
   /** Median wait for a connection, in ms. */
   readonly acquireP50Ms: number | null;
   /** 99th percentile wait for a connection, in ms. */
