@@ -46,15 +46,28 @@ async function watching(fleet: AgentFleet, mode: 'poll' | 'events'): Promise<{ o
   return { orc, agents };
 }
 
-/** Times `orc.health.check()` in `mode`; the screens of the first cycle are checked. */
+/**
+ * Times `orc.health.check()` in `mode`. The first cycle is checked: every
+ * agent's reported state, and the screens it read. An active agent's screen
+ * leaves the cache as soon as it prints again (events mode), so one no
+ * longer there is captured for the check, outside the cycle.
+ */
 function healthMethod(label: string, mode: 'poll' | 'events'): Method {
   return async (fleet, options) => {
     const { orc, agents } = await watching(fleet, mode);
+    let checked = false;
     try {
       return await timeCycles(label, fleet, options, async () => {
-        await orc.health.check();
+        const report = await orc.health.check();
         const captures: Captures = new Map();
-        for (const [agent, key] of agents) captures.set(key, orc.health.screen(agent) ?? []);
+        if (checked) return captures;
+        checked = true;
+        const states = new Map(report.agents.map((line) => [line.agent, line.detection.state]));
+        for (const [agent, key] of agents) {
+          const expected = fleet.active.has(Number(agent.name.slice('pane '.length))) ? 'working' : 'idle';
+          if (states.get(agent.name) !== expected) throw new Error(`${label}: ${agent.name} reported ${states.get(agent.name)}, expected ${expected}`);
+          captures.set(key, orc.health.screen(agent) ?? (await agent.capture()));
+        }
         return captures;
       });
     } finally {
