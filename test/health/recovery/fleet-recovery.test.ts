@@ -9,6 +9,7 @@ import { Orchestrator } from '../../../src/orchestrator.js';
 import { lightAgentCommand, LIGHT_AGENT_PROCESS_NAME } from '../../../src/testing/fake-agent/light.js';
 import { createTestServer, retryUntil, type TestServer } from '../../../src/testing/index.js';
 import type { TmuxClient } from '../../../src/tmux/client.js';
+import { QUIET_ORCHESTRATOR } from '../support/fleet.js';
 
 const AGENTS = 200;
 const KILLED = 10;
@@ -43,7 +44,7 @@ async function panes(): Promise<Map<string, { pid: number; dead: boolean; curren
 beforeAll(async () => {
   tmux = await createTestServer();
   client = await tmux.connect();
-  orc = await Orchestrator.start({ servers: [tmux.server], discover: false });
+  orc = await Orchestrator.start({ servers: [tmux.server], ...QUIET_ORCHESTRATOR });
 }, 60_000);
 
 afterAll(async () => {

@@ -17,6 +17,7 @@ import { lightAgentCommand } from '../../../src/testing/fake-agent/light.js';
 import { createTestServer, fakeAgentCommand, readFakeAgentLog, retryUntil, type TestServer } from '../../../src/testing/index.js';
 import type { TmuxClient } from '../../../src/tmux/client.js';
 import { agentReport, cycleReport } from './support.js';
+import { QUIET_ORCHESTRATOR } from '../support/fleet.js';
 
 declare module '../../../src/health/recovery/strategy.js' {
   interface RecoveryStrategyNames {
@@ -61,7 +62,7 @@ function harness(options: Partial<RecoveryManagerOptions> = {}) {
 beforeAll(async () => {
   tmux = await createTestServer();
   client = await tmux.connect();
-  orc = await Orchestrator.start({ servers: [tmux.server], discover: false });
+  orc = await Orchestrator.start({ servers: [tmux.server], ...QUIET_ORCHESTRATOR });
   [pm, worker] = await Promise.all([
     orc.spawn({ name: 'pm', kind: 'claude-code', command: fakeAgentCommand({ log: join(tmux.directory, 'pm.jsonl'), script: { workMs: 10 } }) }),
     orc.spawn({ name: 'worker', kind: 'claude-code', command: fakeAgentCommand({ log: join(tmux.directory, 'worker.jsonl'), script: { workMs: 10 } }) }),

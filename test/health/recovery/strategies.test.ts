@@ -11,6 +11,7 @@ import { lightAgentCommand, LIGHT_AGENT_PROCESS_NAME } from '../../../src/testin
 import { createTestServer, fakeAgentCommand, readFakeAgentLog, retryUntil, type TestServer } from '../../../src/testing/index.js';
 import type { TmuxClient } from '../../../src/tmux/client.js';
 import { agentReport, recoveryContext } from './support.js';
+import { QUIET_ORCHESTRATOR } from '../support/fleet.js';
 
 let tmux: TestServer;
 let client: TmuxClient;
@@ -30,7 +31,7 @@ async function idle(agent: Agent): Promise<void> {
 beforeAll(async () => {
   tmux = await createTestServer();
   client = await tmux.connect();
-  orc = await Orchestrator.start({ servers: [tmux.server], discover: false });
+  orc = await Orchestrator.start({ servers: [tmux.server], ...QUIET_ORCHESTRATOR });
   [light, pm, worker] = await Promise.all([
     orc.spawn({ name: 'light', kind: 'claude-code', command: lightAgentCommand({ name: 'light' }) }),
     orc.spawn({ name: 'pm', kind: 'claude-code', command: fakeAgentCommand({ log: join(tmux.directory, 'pm.jsonl'), script: { workMs: 10 } }) }),
