@@ -41,7 +41,9 @@ export async function runDemo(args: DemoArgs, signal: AbortSignal, out: NodeJS.W
     orc = await Orchestrator.start({
       servers: [tmux.server],
       discover: false,
-      monitor: { mode: 'events', intervalMs: MONITOR_INTERVAL_MS },
+      // Monitoring starts once the fleet is spawned: tmux 3.3a has crashed here
+      // (rarely) while a monitor linked windows during a burst of 50 spawns.
+      monitor: { mode: 'events', intervalMs: MONITOR_INTERVAL_MS, start: false },
       scheduler: { store: join(tmux.directory, 'schedule.jsonl') },
     });
     stops.push(observeOrchestrator(orc, state), approvePrompts(orc, state));
@@ -57,6 +59,7 @@ export async function runDemo(args: DemoArgs, signal: AbortSignal, out: NodeJS.W
       signal,
       description: `${args.agents} agents to start`,
     });
+    orc.health.start();
     state.setPhase('waiting for every agent to show its prompt');
     await waitForEvent(
       orc.health,
