@@ -41,7 +41,11 @@ describe('row templates against real tmux', () => {
       name: windowName,
     });
 
-    const [pane] = PANE_ROW.parse(await client.run(['list-panes', '-t', paneId, '-F', PANE_ROW.template]));
+    // The pane's shell may not have started `cat` yet: wait for it to be the pane's command.
+    const [pane] = await retryUntil(async () => {
+      const rows = PANE_ROW.parse(await client.run(['list-panes', '-t', paneId, '-F', PANE_ROW.template]));
+      return rows[0]?.currentCommand === 'cat' ? rows : undefined;
+    });
     expect(pane).toMatchObject({ id: paneId, windowId, sessionId, sessionName: name, width: 70, height: 15, currentCommand: 'cat' });
     await client.killSession(sessionId);
   });
