@@ -16,8 +16,8 @@
  * @module
  */
 import { cpus, loadavg } from 'node:os';
-import { parseArgs } from 'node:util';
 import { detectTmuxVersion } from '../src/index.js';
+import { integerArgument, parseCommandLine, UsageError } from './args.js';
 import { capture, createFleet, HISTORY_LINES, paneLine, withFleetCleanup, type Fleet, type FleetPane } from './fleet.js';
 import { summarize, type Summary } from './stats.js';
 
@@ -57,35 +57,24 @@ interface Results {
   readonly concurrent: MethodResult;
 }
 
-/** A mistake on the command line: reported as its message and the usage, without a stack. */
-class UsageError extends Error {}
-
 function readSettings(): Settings | undefined {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      options: {
-        panes: { type: 'string', default: '100' },
-        servers: { type: 'string', default: '1' },
-        cycles: { type: 'string', default: '50' },
-        warmup: { type: 'string', default: '5' },
-        'exec-cycles': { type: 'string', default: '10' },
-        concurrency: { type: 'string', default: '20' },
-        lines: { type: 'string', default: '100' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', default: false },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  const parsed = parseCommandLine({
+    options: {
+      panes: { type: 'string', default: '100' },
+      servers: { type: 'string', default: '1' },
+      cycles: { type: 'string', default: '50' },
+      warmup: { type: 'string', default: '5' },
+      'exec-cycles': { type: 'string', default: '10' },
+      concurrency: { type: 'string', default: '20' },
+      lines: { type: 'string', default: '100' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
   const { values } = parsed;
   if (values.help) return undefined;
-  const integer = (name: 'panes' | 'servers' | 'cycles' | 'warmup' | 'exec-cycles' | 'concurrency' | 'lines', min: number): number => {
-    const value = Number(values[name]);
-    if (!Number.isInteger(value) || value < min) throw new UsageError(`--${name} must be an integer >= ${min}, got ${values[name]}`);
-    return value;
-  };
+  const integer = (name: 'panes' | 'servers' | 'cycles' | 'warmup' | 'exec-cycles' | 'concurrency' | 'lines', min: number): number =>
+    integerArgument(name, values[name], min);
   const settings: Settings = {
     panes: integer('panes', 1),
     servers: integer('servers', 1),

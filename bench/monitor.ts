@@ -19,7 +19,6 @@
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
-import { parseArgs } from 'node:util';
 import type { Agent } from '../src/agents/agent.js';
 import { HealthChecker } from '../src/health/checker.js';
 import type { MonitoredAgent } from '../src/health/monitored-agent.js';
@@ -31,6 +30,7 @@ import { serverKey } from '../src/tmux/server.js';
 import { monitoredAgent, QUIET_ORCHESTRATOR } from '../test/health/support/fleet.js';
 import { withFleetCleanup, type Fleet } from './fleet.js';
 import { summarize, type Summary } from './stats.js';
+import { integerArgument, parseCommandLine, UsageError } from './args.js';
 
 const USAGE = `Usage: node --import tsx bench/monitor.ts [options]
   --sizes LIST       fleet sizes, comma-separated (default 10,100,1000)
@@ -97,42 +97,30 @@ interface SoakResult {
   readonly errors: number;
 }
 
-class UsageError extends Error {}
-
 function readSettings(): Settings | undefined {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      options: {
-        sizes: { type: 'string', default: '10,100,1000' },
-        servers: { type: 'string', default: '4' },
-        cycles: { type: 'string', default: '30' },
-        'interval-ms': { type: 'string', default: '250' },
-        active: { type: 'string', default: '0.1' },
-        soak: { type: 'string', default: '0' },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', default: false },
-      },
-    });
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  const parsed = parseCommandLine({
+    options: {
+      sizes: { type: 'string', default: '10,100,1000' },
+      servers: { type: 'string', default: '4' },
+      cycles: { type: 'string', default: '30' },
+      'interval-ms': { type: 'string', default: '250' },
+      active: { type: 'string', default: '0.1' },
+      soak: { type: 'string', default: '0' },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
   const { values } = parsed;
   if (values.help) return undefined;
-  const integer = (name: string, text: string, min: number): number => {
-    const value = Number(text);
-    if (!Number.isInteger(value) || value < min) throw new UsageError(`--${name} must be an integer >= ${min}, got ${text}`);
-    return value;
-  };
   const active = Number(values.active);
   if (!(active >= 0 && active <= 1)) throw new UsageError(`--active must be a number from 0 to 1, got ${values.active}`);
   return {
-    sizes: values.sizes.split(',').map((size) => integer('sizes', size.trim(), 1)),
-    servers: integer('servers', values.servers, 1),
-    cycles: integer('cycles', values.cycles, 1),
-    intervalMs: integer('interval-ms', values['interval-ms'], 0),
+    sizes: values.sizes.split(',').map((size) => integerArgument('sizes', size.trim(), 1)),
+    servers: integerArgument('servers', values.servers, 1),
+    cycles: integerArgument('cycles', values.cycles, 1),
+    intervalMs: integerArgument('interval-ms', values['interval-ms'], 0),
     active,
-    soakSeconds: integer('soak', values.soak, 0),
+    soakSeconds: integerArgument('soak', values.soak, 0),
     json: values.json,
   };
 }

@@ -10,7 +10,6 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { measureSeedStaleness } from '../field/seed.js';
 import { withFleetCleanup } from '../fleet.js';
 import { summarize } from '../stats.js';
@@ -21,6 +20,7 @@ import { cpuTimeMs, currentLoad, machineFacts, rssMb } from './proc.js';
 import { renderMarkdown, speedups } from './report.js';
 import type { MethodRun, SizeRun, SuiteResults } from './results.js';
 import type { AgentFleet, MethodOptions } from '../field/method.js';
+import { parseCommandLine, UsageError } from '../args.js';
 
 const USAGE = `Usage: node --import tsx bench/suite/run.ts [options]
   --quick              10, 100 and 1000 agents, few cycles, process-per-command
@@ -59,35 +59,27 @@ interface Settings {
   readonly name: string;
 }
 
-/** A mistake on the command line: reported with the usage, without a stack. */
-class UsageError extends Error {}
-
 function readSettings(): Settings | undefined {
   const text = { type: 'string' } as const;
-  let values;
-  try {
-    ({ values } = parseArgs({
-      options: {
-        quick: { type: 'boolean', default: false },
-        help: { type: 'boolean', default: false },
-        sizes: text,
-        methods: text,
-        'per-server': text,
-        'active-share': text,
-        'interval-ms': text,
-        lines: text,
-        cycles: text,
-        'budget-ms': text,
-        'min-cycles': text,
-        'process-max': text,
-        'stale-ms': text,
-        out: text,
-        name: text,
-      },
-    }));
-  } catch (error) {
-    throw new UsageError(error instanceof Error ? error.message : String(error));
-  }
+  const { values } = parseCommandLine({
+    options: {
+      quick: { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+      sizes: text,
+      methods: text,
+      'per-server': text,
+      'active-share': text,
+      'interval-ms': text,
+      lines: text,
+      cycles: text,
+      'budget-ms': text,
+      'min-cycles': text,
+      'process-max': text,
+      'stale-ms': text,
+      out: text,
+      name: text,
+    },
+  });
   if (values.help) return undefined;
   const quick = values.quick;
   const number = (name: keyof typeof values, fallback: number, check: (n: number) => boolean, what: string): number => {
