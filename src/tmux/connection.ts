@@ -29,6 +29,7 @@ import { parseNotification, type Notification } from './notifications.js';
 import { formatCommandLine } from './quote.js';
 import type { CommandRunner, RunOptions } from './runner.js';
 import { describeServer, serverArgs, tmuxEnvironment, type TmuxServerOptions } from './server.js';
+import { AttachGate } from './attach-gate.js';
 import { detectTmuxVersion, tmuxFeatures, type TmuxFeatures, type TmuxVersion } from './version.js';
 import { runTmuxCommands, runTmuxProcess, tmuxProcessError } from './exec.js';
 
@@ -118,6 +119,16 @@ interface PendingCommand {
 
 const STDERR_TAIL_BYTES = 2048;
 
+/** tmux refused an attach (its session vanished first): `open()` tries again. */
+class RefusedAttachError extends Error {
+  override readonly cause: ConnectionClosedError;
+
+  constructor(cause: ConnectionClosedError) {
+    super(cause.message);
+    this.cause = cause;
+  }
+}
+
 /** How often `open()` creates the control session and attaches before giving up. */
 const ATTACH_ATTEMPTS = 3;
 
@@ -150,23 +161,29 @@ export class ControlConnection extends EventEmitter<ControlConnectionEvents> imp
   readonly #pending = new Queue<PendingCommand>();
   readonly #commandTimeoutMs: number;
   readonly #closeTimeoutMs: number;
+  readonly #gate: AttachGate;
   #stderr = '';
   #exitReason: string | undefined;
   #closedReason: string | undefined;
   #closing: Promise<void> | undefined;
   #exited: Promise<void>;
   #commands = 0;
-  #refused = false;
+  /** `close()` ended the client's input (counted by the gate until the client exits). */
+  #detaching = false;
+  /** This connection holds its server's gate (once opened), released when it exits. */
+  #holdsGate = false;
 
   private constructor(
     child: ChildProcessWithoutNullStreams,
     server: TmuxServerOptions,
     version: TmuxVersion,
+    gate: AttachGate,
     commandTimeoutMs: number,
     closeTimeoutMs: number,
   ) {
     super();
     this.#child = child;
+    this.#gate = gate;
     this.server = server;
     this.version = version;
     this.features = tmuxFeatures(version);
@@ -198,21 +215,31 @@ export class ControlConnection extends EventEmitter<ControlConnectionEvents> imp
     const version = await detectTmuxVersion(tmuxPath);
     if (options.startServer !== true) await assertServerRunning(options);
 
+    const gate = AttachGate.acquire(options);
     for (let attempt = 1; ; attempt++) {
-      await createControlSession(options, session);
-      const child = spawn(tmuxPath, [...args, '-u', '-C', 'attach-session', '-t', `=${session}`], {
-        stdio: ['pipe', 'pipe', 'pipe'],
-        env: tmuxEnvironment(),
-      });
-      const connection = new ControlConnection(child, options, version, commandTimeoutMs, closeTimeoutMs);
-      try {
-        await connection.#handshake(connectTimeoutMs);
-        return connection;
-      } catch (error) {
-        // tmux removes the control session when its last client leaves; that can
-        // happen between creating it and attaching, so create it again.
-        if (!connection.#refused || attempt === ATTACH_ATTEMPTS) throw error;
-      }
+      // Alone on the server as far as this process goes: see AttachGate.
+      const opened = await gate
+        .attach(async () => {
+          await createControlSession(options, session);
+          const child = spawn(tmuxPath, [...args, '-u', '-C', 'attach-session', '-t', `=${session}`], {
+            stdio: ['pipe', 'pipe', 'pipe'],
+            env: tmuxEnvironment(),
+          });
+          const connection = new ControlConnection(child, options, version, gate, commandTimeoutMs, closeTimeoutMs);
+          await connection.#handshake(connectTimeoutMs);
+          connection.#holdsGate = true;
+          return connection;
+        })
+        .catch((error: unknown) => {
+          // tmux removes the control session when its last client leaves; that can
+          // happen between creating it and attaching, so create it again.
+          if (!(error instanceof RefusedAttachError) || attempt === ATTACH_ATTEMPTS) {
+            gate.release();
+            throw error instanceof RefusedAttachError ? error.cause : error;
+          }
+          return undefined;
+        });
+      if (opened !== undefined) return opened;
     }
   }
 
@@ -279,7 +306,11 @@ export class ControlConnection extends EventEmitter<ControlConnectionEvents> imp
 
       this.#pending.push(command);
       this.#commands++;
-      this.#child.stdin.write(`${line}\n`);
+      this.#gate.admit(() => {
+        if (this.#closedReason !== undefined) return false;
+        this.#child.stdin.write(`${line}\n`);
+        return true;
+      });
     });
   }
 
@@ -301,8 +332,15 @@ export class ControlConnection extends EventEmitter<ControlConnectionEvents> imp
   async #shutdown(): Promise<void> {
     if (this.#closedReason !== undefined) return;
     this.#exitReason ??= 'closed by caller';
-    this.#child.stdin.end();
-    const timer = setTimeout(() => this.#child.kill('SIGKILL'), this.#closeTimeoutMs);
+    let timer: NodeJS.Timeout | undefined;
+    // Its detaching notifies every control client: not while one is attaching.
+    this.#gate.admit(() => {
+      if (this.#closedReason !== undefined) return false;
+      this.#detaching = true;
+      this.#child.stdin.end();
+      timer = setTimeout(() => this.#child.kill('SIGKILL'), this.#closeTimeoutMs);
+      return true;
+    }, { untilDone: true });
     await this.#exited;
     clearTimeout(timer);
   }
@@ -311,7 +349,7 @@ export class ControlConnection extends EventEmitter<ControlConnectionEvents> imp
     return new Promise<void>((resolve, reject) => {
       const child = this.#child;
       let accepted = false;
-      const fail = (error: OrchestratorError): void => {
+      const fail = (error: OrchestratorError | RefusedAttachError): void => {
         clearTimeout(timer);
         child.kill('SIGKILL');
         reject(error);
@@ -335,8 +373,7 @@ export class ControlConnection extends EventEmitter<ControlConnectionEvents> imp
             if (message.ok) {
               resolve();
             } else {
-              this.#refused = true;
-              fail(new ConnectionClosedError(`tmux refused the control connection: ${message.lines.join(' ')}`));
+              fail(new RefusedAttachError(new ConnectionClosedError(`tmux refused the control connection: ${message.lines.join(' ')}`)));
             }
             continue;
           }
@@ -347,6 +384,8 @@ export class ControlConnection extends EventEmitter<ControlConnectionEvents> imp
         const reason = this.#exitReason ?? this.#describeExit(code, signal);
         this.#closedReason = reason;
         for (const command of this.#pending.drain()) command.reject(new ConnectionClosedError(reason));
+        if (this.#detaching) this.#gate.done();
+        if (this.#holdsGate) this.#gate.release();
         if (!accepted) {
           clearTimeout(timer);
           reject(new ConnectionClosedError(reason));
