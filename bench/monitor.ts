@@ -34,6 +34,7 @@ import { integerArgument, parseCommandLine, UsageError } from './args.js';
 
 const USAGE = `Usage: node --import tsx bench/monitor.ts [options]
   --sizes LIST       fleet sizes, comma-separated (default 10,100,1000)
+  --modes LIST       monitor modes to time, comma-separated (default poll,events)
   --servers K        most servers a fleet is spread over, at most 250 agents each (default 4)
   --cycles N         timed cycles per mode (default 30, after 3 warm-up cycles)
   --interval-ms MS   from the start of one timed cycle to the next (default 250)
@@ -51,6 +52,7 @@ const MB = 1024 * 1024;
 
 interface Settings {
   readonly sizes: readonly number[];
+  readonly modes: readonly BenchMode[];
   readonly servers: number;
   readonly cycles: number;
   readonly intervalMs: number;
@@ -58,6 +60,9 @@ interface Settings {
   readonly soakSeconds: number;
   readonly json: boolean;
 }
+
+const BENCH_MODES = ['poll', 'events'] as const;
+type BenchMode = (typeof BENCH_MODES)[number];
 
 interface ModeResult {
   readonly mode: string;
@@ -101,6 +106,7 @@ function readSettings(): Settings | undefined {
   const parsed = parseCommandLine({
     options: {
       sizes: { type: 'string', default: '10,100,1000' },
+      modes: { type: 'string', default: BENCH_MODES.join(',') },
       servers: { type: 'string', default: '4' },
       cycles: { type: 'string', default: '30' },
       'interval-ms': { type: 'string', default: '250' },
@@ -114,8 +120,12 @@ function readSettings(): Settings | undefined {
   if (values.help) return undefined;
   const active = Number(values.active);
   if (!(active >= 0 && active <= 1)) throw new UsageError(`--active must be a number from 0 to 1, got ${values.active}`);
+  const modes = values.modes.split(',').map((mode) => mode.trim());
+  const unknown = modes.find((mode) => !(BENCH_MODES as readonly string[]).includes(mode));
+  if (unknown !== undefined) throw new UsageError(`--modes takes ${BENCH_MODES.join(' and ')}, got ${unknown}`);
   return {
     sizes: values.sizes.split(',').map((size) => integerArgument('sizes', size.trim(), 1)),
+    modes: modes as BenchMode[],
     servers: integerArgument('servers', values.servers, 1),
     cycles: integerArgument('cycles', values.cycles, 1),
     intervalMs: integerArgument('interval-ms', values['interval-ms'], 0),
@@ -202,7 +212,7 @@ function checker(bench: BenchFleet, mode: string, intervalMs?: number): HealthCh
 }
 
 /** Times `settings.cycles` cycles of one mode, started `intervalMs` apart, after warm-up. */
-async function measureMode(bench: BenchFleet, mode: 'poll' | 'events', settings: Settings): Promise<ModeResult> {
+async function measureMode(bench: BenchFleet, mode: BenchMode, settings: Settings): Promise<ModeResult> {
   const health = checker(bench, mode);
   try {
     const reports: CycleReport[] = [];
@@ -380,7 +390,7 @@ async function main(): Promise<void> {
         // The soak first, on a fresh fleet, before the timed cycles leave their garbage behind.
         if (size === largest && settings.soakSeconds > 0) soakResult = await soak(bench, settings.soakSeconds, progress);
         const modes: ModeResult[] = [];
-        for (const mode of ['poll', 'events'] as const) {
+        for (const mode of settings.modes) {
           progress(`${size} agents: timing ${mode} mode…`);
           modes.push(await measureMode(bench, mode, settings));
         }

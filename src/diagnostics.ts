@@ -67,7 +67,11 @@ export interface CacheMessage {
    * `invalidation`.
    */
   readonly event: 'hit' | 'miss' | 'dedupe' | 'eviction' | 'invalidation';
-  /** How many entries it concerned (invalidations can drop several). */
+  /**
+   * How many entries it concerned. Lookups and evictions are published in
+   * batches (one message per layer and event for the lookups of one
+   * synchronous run, e.g. a monitor cycle's), invalidations as they happen.
+   */
   readonly count: number;
 }
 

@@ -5,7 +5,7 @@
  * @module
  */
 import { LRUCache } from 'lru-cache';
-import { DIAGNOSTICS_CHANNELS, publish, type CacheMessage } from '../diagnostics.js';
+import { DIAGNOSTICS_CHANNELS, publish } from '../diagnostics.js';
 import { InvalidOptionError } from '../errors.js';
 import { describeValue } from '../util/options.js';
 import type { ResolvedLayerOptions } from './options.js';
@@ -45,7 +45,8 @@ export interface CacheLayerStats {
   readonly bytes: number;
 }
 
-type CountedEvent = 'hit' | 'miss' | 'dedupe' | 'eviction';
+const COUNTED_EVENTS = ['hit', 'miss', 'dedupe', 'eviction'] as const;
+type CountedEvent = (typeof COUNTED_EVENTS)[number];
 
 /** @internal */
 export class CacheLayer {
@@ -61,19 +62,14 @@ export class CacheLayer {
 
   readonly #lru: LRUCache<string, CacheEntry>;
   readonly #options: ResolvedLayerOptions;
-  // Built once: the hot path publishes without allocating.
-  readonly #messages: Readonly<Record<CountedEvent, () => CacheMessage>>;
+  /** Counted and not published yet: published together once the current task's synchronous work is done. */
+  readonly #unpublished: Record<CountedEvent, number> = { hit: 0, miss: 0, dedupe: 0, eviction: 0 };
+  #publishQueued = false;
 
   /** `removed` hears of every entry leaving the layer, whatever the reason. */
   constructor(name: string, options: ResolvedLayerOptions, clock: { readonly now: () => number } | undefined, removed: (entry: CacheEntry) => void) {
     this.name = name;
     this.#options = options;
-    this.#messages = {
-      hit: constant({ layer: name, event: 'hit', count: 1 }),
-      miss: constant({ layer: name, event: 'miss', count: 1 }),
-      dedupe: constant({ layer: name, event: 'dedupe', count: 1 }),
-      eviction: constant({ layer: name, event: 'eviction', count: 1 }),
-    };
     this.#lru = new LRUCache<string, CacheEntry>({
       max: options.maxEntries,
       maxSize: options.maxBytes,
@@ -94,13 +90,29 @@ export class CacheLayer {
     return { hits, misses, loads, dedupedLoads, evictions, invalidations, entries: this.#lru.size, bytes: this.#lru.calculatedSize };
   }
 
-  /** Counts and publishes a hit, a miss, a de-duplicated load or an eviction. */
+  /**
+   * Counts a hit, a miss, a de-duplicated load or an eviction, and publishes
+   * it in a batch: a monitor cycle's hundreds of lookups make one message.
+   */
   #count(event: CountedEvent): void {
     if (event === 'hit') this.hits++;
     else if (event === 'miss') this.misses++;
     else if (event === 'dedupe') this.dedupedLoads++;
     else this.evictions++;
-    publish(DIAGNOSTICS_CHANNELS.cache, this.#messages[event]);
+    this.#unpublished[event]++;
+    if (this.#publishQueued) return;
+    this.#publishQueued = true;
+    queueMicrotask(() => this.#publishCounts());
+  }
+
+  #publishCounts(): void {
+    this.#publishQueued = false;
+    for (const event of COUNTED_EVENTS) {
+      const count = this.#unpublished[event];
+      if (count === 0) continue;
+      this.#unpublished[event] = 0;
+      publish(DIAGNOSTICS_CHANNELS.cache, () => ({ layer: this.name, event, count }));
+    }
   }
 
   /** The fresh entry under `key` (made most recent), counting a hit or, unless `quiet`, a miss. */
@@ -186,9 +198,4 @@ export class CacheLayer {
     // lru-cache counts whole, positive sizes.
     return Math.max(1, Math.ceil(size));
   }
-}
-
-function constant(message: CacheMessage): () => CacheMessage {
-  Object.freeze(message);
-  return () => message;
 }

@@ -21,23 +21,32 @@ export interface PaneFacts {
   readonly linkedSessions: number;
   /** The session it was listed in. */
   readonly sessionName: string;
-  /** Name of the foreground process. */
-  readonly currentCommand: string;
+  /**
+   * Name of the foreground process; `undefined` when the listing did not
+   * read it (reading it is most of a listing's cost in tmux).
+   */
+  readonly currentCommand: string | undefined;
 }
 
 /**
  * The row: only what a health check needs (tmux computes every field of
- * every pane listed, every cycle), the free-text field last.
+ * every pane listed, every cycle), the free-text field last. The foreground
+ * process, when read, comes as `+name`; unread, as `-`.
  */
-const FACTS_ROW: RowFormat<PaneFacts> = defineRow({
-  paneId: text('#{pane_id}'),
-  windowId: text('#{window_id}'),
-  dead: flag('#{pane_dead}'),
-  deadStatus: optionalInteger('#{pane_dead_status}'),
-  linkedSessions: integer('#{window_linked_sessions}'),
-  sessionName: text('#{session_name}'),
-  currentCommand: text('#{pane_current_command}'),
-});
+function factsRow(commandFormat: '+#{pane_current_command}' | '-'): RowFormat<PaneFacts> {
+  return defineRow({
+    paneId: text('#{pane_id}'),
+    windowId: text('#{window_id}'),
+    dead: flag('#{pane_dead}'),
+    deadStatus: optionalInteger('#{pane_dead_status}'),
+    linkedSessions: integer('#{window_linked_sessions}'),
+    sessionName: text('#{session_name}'),
+    currentCommand: { format: commandFormat, parse: (value) => (value.startsWith('+') ? value.slice(1) : undefined) },
+  });
+}
+
+const WITH_COMMANDS = factsRow('+#{pane_current_command}');
+const WITHOUT_COMMANDS = factsRow('-');
 
 /**
  * A window linked into several sessions lists its panes once per session;
@@ -54,17 +63,37 @@ export function isOrphaned(pane: PaneFacts): boolean {
   return pane.linkedSessions === 1 && isHiddenSession(pane.sessionName);
 }
 
+/** Options of {@link listPaneFacts}. @internal */
+export interface ListPaneFactsOptions {
+  /** List this session's panes only; by default, the whole server's. */
+  readonly session?: string;
+  /**
+   * Read each pane's foreground process (a process lookup in tmux per pane:
+   * most of a listing's cost).
+   * @default true
+   */
+  readonly commands?: boolean;
+  /** List only the panes whose process has exited (kept by `remain-on-exit`). @default false */
+  readonly deadOnly?: boolean;
+}
+
 /**
  * Lists the panes of the whole server (each once), or of one session, with
  * their process facts.
  *
  * @internal
  */
-export async function listPaneFacts(runner: CommandRunner, session?: string): Promise<Map<string, PaneFacts>> {
-  const scope = session === undefined ? ['-a', '-f', ONCE_PER_PANE] : ['-s', '-t', `=${session}`];
-  const lines = await runner.run(['list-panes', ...scope, '-F', FACTS_ROW.template], { readOnly: true });
+export async function listPaneFacts(runner: CommandRunner, options: ListPaneFactsOptions = {}): Promise<Map<string, PaneFacts>> {
+  const { session } = options;
+  const row = options.commands === false ? WITHOUT_COMMANDS : WITH_COMMANDS;
+  const deadOnly = options.deadOnly === true;
+  const scope =
+    session === undefined
+      ? ['-a', '-f', deadOnly ? `#{&&:#{pane_dead},${ONCE_PER_PANE}}` : ONCE_PER_PANE]
+      : ['-s', '-t', `=${session}`, ...(deadOnly ? ['-f', '#{pane_dead}'] : [])];
+  const lines = await runner.run(['list-panes', ...scope, '-F', row.template], { readOnly: true });
   const facts = new Map<string, PaneFacts>();
   // A window the user linked into two sessions still lists its panes twice: the first row stands.
-  for (const row of FACTS_ROW.parse(lines)) if (!facts.has(row.paneId)) facts.set(row.paneId, row);
+  for (const pane of row.parse(lines)) if (!facts.has(pane.paneId)) facts.set(pane.paneId, pane);
   return facts;
 }

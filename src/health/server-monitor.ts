@@ -7,6 +7,7 @@
 import PQueue from 'p-queue';
 import type { AgentStatus } from '../agents/agent.js';
 import { paneObserver } from '../agents/delivery/observe.js';
+import { isShell } from '../agents/detectors/process-exit.js';
 import type { Detection, ProcessFacts, Screen } from '../agents/state.js';
 import { OrchestratorError, TmuxCommandError } from '../errors.js';
 import type { TmuxClient } from '../tmux/client.js';
@@ -38,12 +39,24 @@ interface PaneMemory {
   readonly pane: { -readonly [K in keyof MonitoredPane]: MonitoredPane[K] };
   /** The facts of the previous cycle. */
   facts: PaneFacts | undefined;
+  /** The foreground process, as last read. */
+  currentCommand: string;
   /** When its screen was last captured. */
   capturedAt: number | undefined;
   /** The detector's verdict on a screen (the very array cached), and the facts it was given. */
   read: { readonly lines: readonly string[]; readonly detection: Detection; readonly facts: ProcessFacts } | undefined;
   readonly firstSeenAt: number;
 }
+
+/**
+ * A listing may leave out the panes' foreground processes (reading them is
+ * most of a listing's cost in tmux). Then a pane's process is read when its
+ * screen is captured, at every cycle while a shell is in front (a shell
+ * agent, or a program starting or gone, whose state rests on the process),
+ * and otherwise at least once every this many cycles: a program rarely
+ * changes without printing anything.
+ */
+const COMMAND_REFRESH_CYCLES = 16;
 
 /** A capture's result: the screen, `undefined` for a pane gone since the listing, or the error. */
 type CaptureResult = readonly string[] | undefined | OrchestratorError;
@@ -69,6 +82,7 @@ export class ServerMonitor {
   readonly #options: ServerMonitorOptions;
   readonly #queue: PQueue;
   #panes = new Map<string, PaneMemory>();
+  #cycles = 0;
 
   constructor(options: ServerMonitorOptions) {
     this.#options = options;
@@ -113,11 +127,16 @@ export class ServerMonitor {
     if (!(await this.#startCaptures([...first], captures, deadline))) return timedOut();
     const facts = await deadline.race(listing);
     if (facts === EXPIRED) return timedOut();
+    // The panes being captured need their foreground process as of now, which the listing may not have read.
+    const turn = this.#cycles++ % COMMAND_REFRESH_CYCLES;
+    const due = memories.filter((memory, i) => i % COMMAND_REFRESH_CYCLES === turn || first.has(memory.pane.paneId) || isShell(memory.currentCommand));
+    const commands = await deadline.race(this.#readCommands(facts, due.map((memory) => memory.pane.paneId)));
+    if (commands === EXPIRED) return timedOut();
     // Second round: the panes whose facts call for a fresh screen.
     const second: string[] = [];
     for (const memory of memories) {
       const pane = facts.get(memory.pane.paneId);
-      if (pane !== undefined && this.#remember(memory, pane) && cached.delete(memory.pane.paneId)) second.push(memory.pane.paneId);
+      if (pane !== undefined && this.#remember(memory, pane, commands) && cached.delete(memory.pane.paneId)) second.push(memory.pane.paneId);
     }
     if (!(await this.#startCaptures(second, captures, deadline))) return timedOut();
     const captured = new Map<string, CaptureResult>();
@@ -166,7 +185,7 @@ export class ServerMonitor {
     const at = Date.now();
     if (screen === 'captured' || memory.read?.lines !== lines) {
       const now = memory.capturedAt ?? at;
-      const facts: { -readonly [K in keyof ProcessFacts]: ProcessFacts[K] } = { paneDead: pane.dead, currentCommand: pane.currentCommand, now };
+      const facts: { -readonly [K in keyof ProcessFacts]: ProcessFacts[K] } = { paneDead: pane.dead, currentCommand: memory.currentCommand, now };
       if (pane.deadStatus !== undefined) facts.deadStatus = pane.deadStatus;
       if (lastOutputAt !== undefined) facts.idleMs = Math.max(0, now - lastOutputAt);
       memory.read = { lines, detection: detect(monitored, { lines }, facts), facts };
@@ -196,6 +215,27 @@ export class ServerMonitor {
     return lines;
   }
 
+  /** Reads the foreground process of the listed panes among `paneIds` whose process the listing left out. */
+  async #readCommands(facts: ReadonlyMap<string, PaneFacts>, paneIds: readonly string[]): Promise<Map<string, string>> {
+    const { client } = this.#options;
+    const commands = new Map<string, string>();
+    const reads: Promise<void>[] = [];
+    for (const paneId of new Set(paneIds)) {
+      const pane = facts.get(paneId);
+      if (pane === undefined || pane.currentCommand !== undefined) continue;
+      reads.push(
+        client.displayMessage('#{pane_current_command}', { target: paneId }).then(
+          (command) => void commands.set(paneId, command),
+          (error: unknown) => {
+            if (!(error instanceof TmuxCommandError)) throw error; // gone since the listing: its capture says so
+          },
+        ),
+      );
+    }
+    await Promise.all(reads);
+    return commands;
+  }
+
   /** A pane missing from the listing (or vanished before its capture): look at it as deliveries do, which sees it dead. */
   async #observeGone(monitored: MonitoredAgent): Promise<AgentOutcome> {
     const { agent, client, detector } = monitored;
@@ -217,7 +257,7 @@ export class ServerMonitor {
     const panes = new Map<string, PaneMemory>();
     const memories = agents.map(({ agent }) => {
       const memory = this.#panes.get(agent.paneId) ??
-        panes.get(agent.paneId) ?? { pane: { paneId: agent.paneId, windowId: undefined, orphaned: false }, facts: undefined, capturedAt: undefined, read: undefined, firstSeenAt: now };
+        panes.get(agent.paneId) ?? { pane: { paneId: agent.paneId, windowId: undefined, orphaned: false }, facts: undefined, currentCommand: '', capturedAt: undefined, read: undefined, firstSeenAt: now };
       panes.set(agent.paneId, memory);
       return memory;
     });
@@ -227,12 +267,16 @@ export class ServerMonitor {
   }
 
   /**
-   * Records the pane's facts; `true` when its screen must be captured
+   * Records the pane's facts (a foreground process the listing did not read
+   * is the one read before); `true` when its screen must be captured
    * whatever the strategy says: it moved to a window the monitor may not have
    * watched yet, or its process changed (tmux repaints a dead pane without output).
    */
-  #remember(memory: PaneMemory, pane: PaneFacts): boolean {
+  #remember(memory: PaneMemory, pane: PaneFacts, commands: ReadonlyMap<string, string>): boolean {
     const before = memory.facts;
+    const read = pane.currentCommand ?? commands.get(pane.paneId);
+    const commandChanged = read !== undefined && read !== memory.currentCommand;
+    if (read !== undefined) memory.currentCommand = read;
     memory.facts = pane;
     memory.pane.windowId = pane.windowId;
     memory.pane.orphaned = isOrphaned(pane);
@@ -241,7 +285,7 @@ export class ServerMonitor {
       before.windowId !== pane.windowId ||
       before.dead !== pane.dead ||
       before.deadStatus !== pane.deadStatus ||
-      before.currentCommand !== pane.currentCommand
+      commandChanged
     );
   }
 

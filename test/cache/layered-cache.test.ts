@@ -175,23 +175,26 @@ describe('LayeredCache get, peek and set', () => {
 });
 
 describe('LayeredCache diagnostics', () => {
-  it('publishes hits, misses, evictions and invalidations', () => {
+  it('publishes invalidations at once, and the lookups and evictions of one synchronous run together', async () => {
     const cache = new LayeredCache({ layers: { diag: { maxEntries: 1 } } });
     const recorder = recordCacheMessages();
     try {
       cache.get('diag', 'a');
       cache.set('diag', 'a', 1, { tags: ['t'] });
       cache.get('diag', 'a');
+      cache.get('diag', 'a');
       cache.set('diag', 'b', 2, { tags: ['t'] });
       cache.invalidateTag('t');
+      expect(recorder.messages.filter((message) => message.layer === 'diag')).toEqual([{ layer: 'diag', event: 'invalidation', count: 1 }]);
+      await Promise.resolve();
     } finally {
       recorder.stop();
     }
     expect(recorder.messages.filter((message) => message.layer === 'diag')).toEqual([
-      { layer: 'diag', event: 'miss', count: 1 },
-      { layer: 'diag', event: 'hit', count: 1 },
-      { layer: 'diag', event: 'eviction', count: 1 },
       { layer: 'diag', event: 'invalidation', count: 1 },
+      { layer: 'diag', event: 'hit', count: 2 },
+      { layer: 'diag', event: 'miss', count: 1 },
+      { layer: 'diag', event: 'eviction', count: 1 },
     ]);
   });
 });

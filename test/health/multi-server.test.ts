@@ -44,7 +44,8 @@ it('keeps apart panes with the same id on different servers', async () => {
       const cycle = await health.check();
       return cycle.agents.every((line) => line.state === (line.agent.endsWith('active') ? 'working' : 'idle')) && cycle.captures === 2 ? cycle : undefined;
     },
-    { timeoutMs: 10_000, description: 'only the two active agents to be captured' },
+    // Cycles 100 ms apart: both active agents (a line every 50 ms) print between two cycles.
+    { timeoutMs: 10_000, intervalMs: 100, description: 'only the two active agents to be captured' },
   );
   expect(report.servers).toBe(2);
   expect(report.agents.filter((line) => line.captured).map((line) => line.agent).sort()).toEqual(['s0-active', 's1-active']);

@@ -10,6 +10,7 @@ import { ControlConnection } from '../../tmux/connection.js';
 import { defineRow, text } from '../../tmux/formats.js';
 import type { Notification } from '../../tmux/notifications.js';
 import { DirtyTracker } from '../dirty.js';
+import { LayoutTracker } from './layout-tracker.js';
 import type { MonitorContext, MonitorFactory, MonitoredPane, MonitorStrategy } from '../monitor.js';
 import { listPaneFacts, type PaneFacts } from '../pane-facts.js';
 
@@ -60,6 +61,7 @@ class EventsMonitor implements MonitorStrategy {
   readonly screenTtlMs = 600_000;
   readonly #context: MonitorContext;
   readonly #dirty = new DirtyTracker();
+  readonly #layout = new LayoutTracker();
   /** Windows linked into the current session. */
   readonly #linked = new Set<string>();
   /** Panes whose window is linked, and that window. */
@@ -105,10 +107,16 @@ class EventsMonitor implements MonitorStrategy {
     const pauses = this.#dirty.takePauses();
     if (pauses.length > 0) commands.push(connection.run(refreshPanes(pauses, 'pause')));
     // The round trip: its reply comes after every %output tmux queued before it,
-    // and it lists the panes of exactly the linked windows, each once.
-    const listing = listPaneFacts(connection, this.#session);
+    // and it lists the panes of exactly the linked windows, each once (or the dead ones).
+    const full = this.#layout.needsFullListing(panes);
+    const listing = this.#list(connection, !full);
     commands.push(listing);
     await this.#settle(connection, commands);
+    let facts = await listing.catch(() => undefined);
+    if (facts !== undefined && !full) {
+      if (this.#layout.changed) facts = await this.#list(connection, false).catch(() => undefined);
+      else facts = this.#layout.applyDead(facts);
+    }
 
     const watched = new Map<string, string>();
     for (const [windowId, paneIds] of wanted) {
@@ -116,7 +124,14 @@ class EventsMonitor implements MonitorStrategy {
     }
     this.#watched = watched;
     this.#dirty.forget([...this.#dirty.panes()].filter((paneId) => !watched.has(paneId)));
-    return this.#connection === connection ? listing.catch(() => undefined) : undefined;
+    return this.#connection === connection ? facts : undefined;
+  }
+
+  /** Lists the monitor session's panes (or its dead panes only), without their processes; a full listing becomes the layout's base. */
+  async #list(connection: ControlConnection, deadOnly: boolean): Promise<ReadonlyMap<string, PaneFacts>> {
+    this.#layout.beginListing();
+    const listed = await listPaneFacts(connection, { session: this.#session, commands: false, deadOnly });
+    return deadOnly ? listed : this.#layout.applyFull(listed);
   }
 
   needsCapture(paneId: string): boolean {
@@ -194,7 +209,10 @@ class EventsMonitor implements MonitorStrategy {
   }
 
   #onNotification(notification: Notification): void {
-    if (notification.kind !== 'output') return;
+    if (notification.kind !== 'output') {
+      this.#layout.notify(notification);
+      return;
+    }
     this.#dirty.output(notification.paneId, Date.now());
     this.#context.screenChanged(notification.paneId);
     if (this.#flushing) return;
@@ -227,5 +245,6 @@ class EventsMonitor implements MonitorStrategy {
     this.#linked.clear();
     this.#watched = new Map();
     this.#dirty.reset();
+    this.#layout.reset();
   }
 }
