@@ -124,13 +124,18 @@ export class ServerMonitor {
       if (lines === undefined) first.add(paneId);
       else cached.set(paneId, lines);
     }
+    // The panes being captured need their foreground process as of now, which the listing may not have read:
+    // read from the strategy's facts, ahead of the captures; from the checker's own listing, once it is in.
+    const turn = this.#cycles++ % COMMAND_REFRESH_CYCLES;
+    const due = memories
+      .filter((memory, i) => i % COMMAND_REFRESH_CYCLES === turn || first.has(memory.pane.paneId) || isShell(memory.currentCommand))
+      .map((memory) => memory.pane.paneId);
+    const reading = complete ? this.#readCommands(synced, due) : undefined;
+    reading?.catch(noop);
     if (!(await this.#startCaptures([...first], captures, deadline))) return timedOut();
     const facts = await deadline.race(listing);
     if (facts === EXPIRED) return timedOut();
-    // The panes being captured need their foreground process as of now, which the listing may not have read.
-    const turn = this.#cycles++ % COMMAND_REFRESH_CYCLES;
-    const due = memories.filter((memory, i) => i % COMMAND_REFRESH_CYCLES === turn || first.has(memory.pane.paneId) || isShell(memory.currentCommand));
-    const commands = await deadline.race(this.#readCommands(facts, due.map((memory) => memory.pane.paneId)));
+    const commands = await deadline.race(reading ?? this.#readCommands(facts, due));
     if (commands === EXPIRED) return timedOut();
     // Second round: the panes whose facts call for a fresh screen.
     const second: string[] = [];
