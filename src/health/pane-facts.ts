@@ -73,7 +73,7 @@ export interface ListPaneFactsOptions {
    * @default true
    */
   readonly commands?: boolean;
-  /** List only the panes whose process has exited (kept by `remain-on-exit`). @default false */
+  /** With `session`: list only the panes whose process has exited (kept by `remain-on-exit`). @default false */
   readonly deadOnly?: boolean;
 }
 
@@ -86,11 +86,8 @@ export interface ListPaneFactsOptions {
 export async function listPaneFacts(runner: CommandRunner, options: ListPaneFactsOptions = {}): Promise<Map<string, PaneFacts>> {
   const { session } = options;
   const row = options.commands === false ? WITHOUT_COMMANDS : WITH_COMMANDS;
-  const deadOnly = options.deadOnly === true;
-  const scope =
-    session === undefined
-      ? ['-a', '-f', deadOnly ? `#{&&:#{pane_dead},${ONCE_PER_PANE}}` : ONCE_PER_PANE]
-      : ['-s', '-t', `=${session}`, ...(deadOnly ? ['-f', '#{pane_dead}'] : [])];
+  const scope = session === undefined ? ['-a', '-f', ONCE_PER_PANE] : ['-s', '-t', `=${session}`];
+  if (session !== undefined && options.deadOnly === true) scope.push('-f', '#{pane_dead}');
   const lines = await runner.run(['list-panes', ...scope, '-F', row.template], { readOnly: true });
   const facts = new Map<string, PaneFacts>();
   // A window the user linked into two sessions still lists its panes twice: the first row stands.
