@@ -65,11 +65,12 @@ measure() {
   rule=
   for ((i = 0; i < cols; i++)); do rule+=─; done
 }
+# The footer into $footer: each frame is then one printf, one write, so a capture never sees half of it.
 footer() {
   if [[ $active == 1 ]]; then
-    printf '\n✻ Working… (%ds · ↓ %d tokens)\n\n%s\n❯${NBSP}\n%s\n  esc to interrupt' "$SECONDS" "$((count * 7))" "$rule" "$rule"
+    printf -v footer '\n✻ Working… (%ds · ↓ %d tokens)\n\n%s\n❯${NBSP}\n%s\n  esc to interrupt' "$SECONDS" "$((count * 7))" "$rule" "$rule"
   else
-    printf '%s\n❯${NBSP}\n%s\n  ? for shortcuts' "$rule" "$rule"
+    printf -v footer '%s\n❯${NBSP}\n%s\n  ? for shortcuts' "$rule" "$rule"
   fi
 }
 draw() {
@@ -77,6 +78,7 @@ draw() {
   local i
   for ((i = 1; i <= lines; i++)); do printf '%s line %d\n' "$name" "$i"; done
   footer
+  printf '%s' "$footer"
 }
 measure
 draw
@@ -84,8 +86,8 @@ if [[ $active == 1 ]]; then
   while :; do
     read -r -t "$interval" _ || (($? > 128)) || exit 0
     count=$((count + 1))
-    printf '\r\e[6A\e[J  ⎿  %s output %d\n' "$name" "$count"
     footer
+    printf '\r\e[6A\e[J  ⎿  %s output %d\n%s' "$name" "$count" "$footer"
   done
 fi
 while :; do
