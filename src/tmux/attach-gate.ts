@@ -13,11 +13,11 @@
  *
  * The gate makes each attach wait until every control client this process
  * closed has exited, and holds new commands and closes until the attached
- * client answered its first reply. Commands already sent are not waited for
- * (one may run for long, and tmux runs the others as soon as it reads them,
- * well before a new client process has started). Only this process's own activity is covered: another program
- * creating sessions on the same server while a connection opens can still
- * hit the tmux bug.
+ * client answered its first reply. Commands already sent are not waited
+ * for: one may run for long, and tmux runs the others as soon as it reads
+ * them, well before a new client process has started. Only this process's
+ * own activity is covered: another program creating sessions on the same
+ * server while a connection opens can still hit the tmux bug.
  *
  * @module
  */

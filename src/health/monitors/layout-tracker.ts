@@ -82,14 +82,14 @@ export class LayoutTracker {
    * every pane. A pane listed dead before and not now was respawned.
    */
   applyDead(listed: ReadonlyMap<string, PaneFacts>): ReadonlyMap<string, PaneFacts> {
-    const base = this.#base ?? new Map<string, PaneFacts>();
+    const base = this.#base;
+    if (base === undefined) return listed; // not reached: with no base, the cycle lists every pane
     for (const paneId of this.#dead) {
       const pane = base.get(paneId);
       if (pane !== undefined && !listed.has(paneId)) base.set(paneId, { ...pane, dead: false, deadStatus: undefined });
     }
     for (const [paneId, pane] of listed) if (base.has(paneId)) base.set(paneId, pane);
     this.#dead = new Set(listed.keys());
-    this.#base = base;
     return base;
   }
 
