@@ -25,7 +25,6 @@ export { ExecRunner, runTmuxProcess } from './tmux/exec.js';
 export type { ExecRunnerOptions, TmuxProcessResult } from './tmux/exec.js';
 export type { CommandRunner, RunOptions } from './tmux/runner.js';
 export { ConnectionPool } from './pool/pool.js';
-export { GROW_AT_PENDING } from './pool/options.js';
 export type { ConnectionPoolEvents, ConnectionPoolOptions, ConnectionPoolStats, PoolConnectionClosedEvent } from './pool/options.js';
 export { PoolGroup } from './pool/group.js';
 export type { PoolGroupOptions, PoolGroupStats } from './pool/group.js';

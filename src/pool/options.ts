@@ -10,21 +10,6 @@ import type { Notification } from '../tmux/notifications.js';
 import { serverArgs } from '../tmux/server.js';
 import { integerAtLeast, positiveNumber } from '../util/options.js';
 
-/**
- * The pool opens another connection (up to `max`) when every open connection
- * has at least this many commands pending (or `maxPendingPerConnection`, when
- * that is smaller). tmux answers a cheap command in microseconds, so a few
- * commands in flight cost nothing; a backlog of this size means commands are
- * stuck behind a slow one, which another connection gets around.
- *
- * @example
- * await using pool = await ConnectionPool.open({ socketName: 'agents', max: 4 });
- * // 100 captures at once: another connection opens whenever every open one has 8 pending
- * await Promise.all(paneIds.map((id) => pool.run(['capture-pane', '-p', '-t', id])));
- * pool.stats.connections; // up to 4
- */
-export const GROW_AT_PENDING = 8;
-
 /** Options of {@link ConnectionPool}. Connection options (timeouts, socket) apply to every connection. */
 export interface ConnectionPoolOptions extends ControlConnectionOptions {
   /**
@@ -71,6 +56,16 @@ export interface ConnectionPoolOptions extends ControlConnectionOptions {
    * @default 1000
    */
   readonly maxPendingPerConnection?: number;
+  /**
+   * Another connection opens (up to `max`) when every open connection has
+   * had a command unanswered for this many milliseconds: commands are stuck
+   * behind a slow one (`wait-for`, `run-shell`…), which a new connection
+   * gets around. A backlog tmux is simply working through opens none, since
+   * tmux runs one command at a time however many connections send them. One
+   * also opens at once when every connection is at `maxPendingPerConnection`.
+   * @default 250
+   */
+  readonly growAfterMs?: number;
 }
 
 /** Why a connection left a {@link ConnectionPool}. */
@@ -140,6 +135,7 @@ export interface PoolSettings {
   readonly acquireTimeoutMs: number;
   readonly pingIntervalMs: number;
   readonly maxPendingPerConnection: number;
+  readonly growAfterMs: number;
 }
 
 /**
@@ -159,5 +155,6 @@ export function resolvePoolSettings(options: ConnectionPoolOptions): PoolSetting
     acquireTimeoutMs: positiveNumber('acquireTimeoutMs', options.acquireTimeoutMs, 5_000),
     pingIntervalMs: integerAtLeast('pingIntervalMs', options.pingIntervalMs, 30_000, 0),
     maxPendingPerConnection: integerAtLeast('maxPendingPerConnection', options.maxPendingPerConnection, 1000, 1),
+    growAfterMs: positiveNumber('growAfterMs', options.growAfterMs, 250),
   };
 }

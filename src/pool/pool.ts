@@ -24,7 +24,6 @@ import type { TmuxServerOptions } from '../tmux/server.js';
 import { LatencyWindow } from '../util/latency.js';
 import { Queue } from '../util/queue.js';
 import {
-  GROW_AT_PENDING,
   resolvePoolSettings,
   type ConnectionPoolEvents,
   type ConnectionPoolOptions,
@@ -65,8 +64,9 @@ export class ConnectionPool extends EventEmitter<ConnectionPoolEvents> implement
   readonly #connectionOptions: ControlConnectionOptions;
   readonly #startServer: boolean;
   readonly #settings: PoolSettings;
-  readonly #growAt: number;
   readonly #pingTimer: NodeJS.Timeout | undefined;
+  /** Looks again whether the connections are stuck, `growAfterMs` later. */
+  #stallTimer: NodeJS.Timeout | undefined;
   /** Open connections, oldest (the primary) first. */
   readonly #connections: ControlConnection[] = [];
   readonly #queue = new Queue<Request>();
@@ -94,9 +94,8 @@ export class ConnectionPool extends EventEmitter<ConnectionPoolEvents> implement
     super();
     const settings = resolvePoolSettings(options);
     this.#settings = settings;
-    this.#growAt = Math.min(GROW_AT_PENDING, settings.maxPendingPerConnection);
     // The rest are connection options, passed to every connection.
-    const { min, max, acquireTimeoutMs, pingIntervalMs, maxPendingPerConnection, startServer, ...connection } = options;
+    const { min, max, acquireTimeoutMs, pingIntervalMs, maxPendingPerConnection, growAfterMs, startServer, ...connection } = options;
     this.#startServer = startServer ?? false;
     this.#connectionOptions = connection;
     const { socketName, socketPath, tmuxPath, configFile } = connection;
@@ -204,6 +203,7 @@ export class ConnectionPool extends EventEmitter<ConnectionPoolEvents> implement
     await this.drain();
     this.#stopped = true;
     clearInterval(this.#pingTimer);
+    clearTimeout(this.#stallTimer);
     await Promise.all([...this.#openings, ...this.#connections.map((connection) => connection.close())]);
     this.emit('close', { reason: 'pool closed', expected: true });
   }
@@ -286,9 +286,9 @@ export class ConnectionPool extends EventEmitter<ConnectionPoolEvents> implement
   }
 
   /**
-   * Opens connections: up to `min`, and one more (up to `max`) when every
-   * connection has {@link GROW_AT_PENDING} commands pending. The very first
-   * connection opens alone, since it may start the server.
+   * Opens connections: up to `min`, and one more (up to `max`) when commands
+   * wait for room or every connection has been stuck for `growAfterMs`. The
+   * very first connection opens alone, since it may start the server.
    */
   #grow(): void {
     if (this.#stopped) return;
@@ -297,9 +297,26 @@ export class ConnectionPool extends EventEmitter<ConnectionPoolEvents> implement
       if (this.#opening === 0) this.#openInBackground();
     } else if (size < this.#settings.min) {
       for (let i = size; i < this.#settings.min; i++) this.#openInBackground();
-    } else if (size < this.#settings.max && this.#opening === 0 && this.#connections.every((c) => c.pending >= this.#growAt)) {
-      this.#openInBackground();
+    } else if (size < this.#settings.max && this.#opening === 0) {
+      if (this.#waiting > 0 || this.#stuck()) this.#openInBackground();
+      else this.#watchForStall();
     }
+  }
+
+  /** `true` when every open connection has had a command unanswered for `growAfterMs`. */
+  #stuck(): boolean {
+    const since = performance.now() - this.#settings.growAfterMs;
+    return this.#connections.every((connection) => (connection.pendingSince ?? Number.POSITIVE_INFINITY) <= since);
+  }
+
+  /** While every connection is busy, looks again `growAfterMs` later. */
+  #watchForStall(): void {
+    if (this.#stallTimer !== undefined || !this.#connections.every((connection) => connection.pending > 0)) return;
+    this.#stallTimer = setTimeout(() => {
+      this.#stallTimer = undefined;
+      this.#grow();
+    }, this.#settings.growAfterMs);
+    this.#stallTimer.unref();
   }
 
   #openInBackground(): void {

@@ -110,11 +110,52 @@ export interface ControlConnectionEvents {
   close: (event: ConnectionCloseEvent) => void;
 }
 
-interface PendingCommand {
-  readonly argv: readonly string[];
-  settled: boolean;
-  resolve(lines: string[]): void;
-  reject(error: OrchestratorError): void;
+/** A command sent (or about to be) and not yet answered. */
+class PendingCommand {
+  settled = false;
+  readonly started = performance.now();
+  /** When it times out, on the `performance.now()` clock. */
+  readonly deadline: number;
+  readonly #resolve: (lines: string[]) => void;
+  readonly #reject: (error: OrchestratorError) => void;
+  readonly #signal: AbortSignal | undefined;
+  readonly #onAbort: (() => void) | undefined;
+
+  constructor(
+    readonly argv: readonly string[],
+    readonly timeoutMs: number,
+    resolve: (lines: string[]) => void,
+    reject: (error: OrchestratorError) => void,
+    signal: AbortSignal | undefined,
+  ) {
+    this.deadline = this.started + timeoutMs;
+    this.#resolve = resolve;
+    this.#reject = reject;
+    this.#signal = signal;
+    if (signal !== undefined) {
+      this.#onAbort = () => this.reject(new AbortedError(signal.reason));
+      signal.addEventListener('abort', this.#onAbort, { once: true });
+    }
+  }
+
+  resolve(lines: string[]): void {
+    if (!this.#settle()) return;
+    publishCommand(this.argv, this.started);
+    this.#resolve(lines);
+  }
+
+  reject(error: OrchestratorError): void {
+    if (!this.#settle()) return;
+    publishCommand(this.argv, this.started, error);
+    this.#reject(error);
+  }
+
+  #settle(): boolean {
+    if (this.settled) return false;
+    this.settled = true;
+    if (this.#onAbort !== undefined) this.#signal?.removeEventListener('abort', this.#onAbort);
+    return true;
+  }
 }
 
 const STDERR_TAIL_BYTES = 2048;
@@ -168,6 +209,10 @@ export class ControlConnection extends EventEmitter<ControlConnectionEvents> imp
   #closing: Promise<void> | undefined;
   #exited: Promise<void>;
   #commands = 0;
+  /** Command lines not yet written (see `#flush`). */
+  #outgoing = '';
+  #deadlineTimer: NodeJS.Timeout | undefined;
+  #nextDeadline = 0;
   /** `close()` ended the client's input (counted by the gate until the client exits). */
   #detaching = false;
   /** This connection holds its server's gate (once opened), released when it exits. */
@@ -253,6 +298,11 @@ export class ControlConnection extends EventEmitter<ControlConnectionEvents> imp
     return this.#pending.length;
   }
 
+  /** When the oldest unanswered command was sent (`performance.now()`), `undefined` when none is. */
+  get pendingSince(): number | undefined {
+    return this.#pending.peek()?.started;
+  }
+
   /** Commands sent over this connection's lifetime. */
   get commandCount(): number {
     return this.#commands;
@@ -276,43 +326,53 @@ export class ControlConnection extends EventEmitter<ControlConnectionEvents> imp
       if (this.closed) throw new ConnectionClosedError(this.#closedReason ?? 'closing');
       const signal = options.signal;
       if (signal?.aborted === true) throw new AbortedError(signal.reason);
-      const timeoutMs = positiveNumber('timeoutMs', options.timeoutMs, this.#commandTimeoutMs);
-
-      const settle = (): boolean => {
-        if (command.settled) return false;
-        command.settled = true;
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
-        return true;
-      };
-      const started = performance.now();
-      const command: PendingCommand = {
-        argv,
-        settled: false,
-        resolve: (lines) => {
-          if (!settle()) return;
-          publishCommand(argv, started);
-          resolve(lines);
-        },
-        reject: (error) => {
-          if (!settle()) return;
-          publishCommand(argv, started, error);
-          reject(error);
-        },
-      };
-      const onAbort = (): void => command.reject(new AbortedError(signal?.reason));
-      const timer = setTimeout(() => command.reject(new CommandTimeoutError(argv, timeoutMs)), timeoutMs);
-      signal?.addEventListener('abort', onAbort, { once: true });
-
+      const timeoutMs = options.timeoutMs === undefined ? this.#commandTimeoutMs : positiveNumber('timeoutMs', options.timeoutMs, this.#commandTimeoutMs);
+      const command = new PendingCommand(argv, timeoutMs, resolve, reject, signal);
       this.#pending.push(command);
       this.#commands++;
-      this.#gate.admit(() => {
-        if (this.#closedReason !== undefined) return false;
-        this.#child.stdin.write(`${line}\n`);
-        return true;
-      });
+      this.#watchDeadline(command.deadline);
+      // Lines written in the same turn go out in one write: fewer wake-ups for tmux and for this process.
+      if (this.#outgoing === '') queueMicrotask(this.#flush);
+      this.#outgoing += `${line}\n`;
     });
   }
+
+  /** Sends the command lines written since the last flush. */
+  readonly #flush = (): void => {
+    const lines = this.#outgoing;
+    if (lines === '') return;
+    this.#outgoing = '';
+    this.#gate.admit(() => {
+      if (this.#closedReason !== undefined) return false;
+      this.#child.stdin.write(lines);
+      return true;
+    });
+  };
+
+  /**
+   * Makes sure the timeout check runs by `deadline`. One timer serves every
+   * pending command: commands with the default timeout have deadlines in the
+   * order they were sent, so only a shorter timeout moves it earlier.
+   */
+  #watchDeadline(deadline: number): void {
+    if (this.#deadlineTimer !== undefined && this.#nextDeadline <= deadline) return;
+    clearTimeout(this.#deadlineTimer);
+    this.#nextDeadline = deadline;
+    this.#deadlineTimer = setTimeout(this.#expire, Math.max(0, deadline - performance.now()));
+  }
+
+  /** Rejects the pending commands past their deadline; watches the next deadline. */
+  readonly #expire = (): void => {
+    this.#deadlineTimer = undefined;
+    const now = performance.now();
+    let next = Number.POSITIVE_INFINITY;
+    for (const command of this.#pending) {
+      if (command.settled) continue;
+      if (command.deadline <= now) command.reject(new CommandTimeoutError(command.argv, command.timeoutMs));
+      else next = Math.min(next, command.deadline);
+    }
+    if (next !== Number.POSITIVE_INFINITY) this.#watchDeadline(next);
+  };
 
   /**
    * Closes the connection: tmux answers what it already read, then the client
@@ -332,6 +392,7 @@ export class ControlConnection extends EventEmitter<ControlConnectionEvents> imp
   async #shutdown(): Promise<void> {
     if (this.#closedReason !== undefined) return;
     this.#exitReason ??= 'closed by caller';
+    this.#flush(); // the commands accepted before close() go out before the end of input
     let timer: NodeJS.Timeout | undefined;
     // Its detaching notifies every control client: not while one is attaching.
     this.#gate.admit(() => {
@@ -383,6 +444,7 @@ export class ControlConnection extends EventEmitter<ControlConnectionEvents> imp
       child.once('close', (code, signal) => {
         const reason = this.#exitReason ?? this.#describeExit(code, signal);
         this.#closedReason = reason;
+        clearTimeout(this.#deadlineTimer);
         for (const command of this.#pending.drain()) command.reject(new ConnectionClosedError(reason));
         if (this.#detaching) this.#gate.done();
         if (this.#holdsGate) this.#gate.release();

@@ -106,16 +106,7 @@ export function defineRow<Spec extends Record<string, FieldSpec<unknown>>>(spec:
   const template = fields.map((field) => field.format).join(FIELD_SEPARATOR);
   const idPattern = /^[$@%]\d+$/u;
 
-  const startsRow = (line: string): boolean => {
-    const values = splitFields(line, fields.length);
-    return values !== undefined && idPattern.test(values[0] as string);
-  };
-
-  const parseRow = (line: string): RowOf<Spec> => {
-    const values = splitFields(line, fields.length);
-    if (values === undefined) {
-      throw new TmuxProtocolError(`expected ${fields.length} fields in row ${JSON.stringify(line)}`);
-    }
+  const toRow = (values: readonly string[]): RowOf<Spec> => {
     const row: Record<string, unknown> = {};
     keys.forEach((key, i) => {
       row[key] = (fields[i] as FieldSpec<unknown>).parse(values[i] as string);
@@ -126,12 +117,20 @@ export function defineRow<Spec extends Record<string, FieldSpec<unknown>>>(spec:
   return {
     template,
     parse(lines) {
-      const joined: string[] = [];
+      const rows: RowOf<Spec>[] = [];
+      let current: string[] | undefined;
       for (const line of lines) {
-        if (joined.length > 0 && !startsRow(line)) joined[joined.length - 1] += `\n${line}`;
-        else joined.push(line);
+        const values = splitFields(line, fields.length);
+        if (current !== undefined && (values === undefined || !idPattern.test(values[0] as string))) {
+          current[fields.length - 1] += `\n${line}`; // a continuation of the last field
+          continue;
+        }
+        if (values === undefined) throw new TmuxProtocolError(`expected ${fields.length} fields in row ${JSON.stringify(line)}`);
+        if (current !== undefined) rows.push(toRow(current));
+        current = values;
       }
-      return joined.map(parseRow);
+      if (current !== undefined) rows.push(toRow(current));
+      return rows;
     },
   };
 }

@@ -98,20 +98,34 @@ export class ControlModeParser {
       newline = data.indexOf(NEWLINE);
     }
     let start = 0;
+    // Inside a block, a run of lines that cannot end it (not starting with `%`) is decoded at once.
+    let run = -1;
     while (newline !== -1) {
-      this.#line(data.subarray(start, newline), messages);
+      if (this.#block !== undefined && data[start] !== PERCENT) {
+        if (run === -1) run = start;
+      } else {
+        if (run !== -1) this.#blockLines(data, run, start - 1);
+        run = -1;
+        this.#line(data.subarray(start, newline), messages);
+      }
       start = newline + 1;
       newline = data.indexOf(NEWLINE, start);
     }
+    if (run !== -1) this.#blockLines(data, run, start - 1);
     if (start < data.length) this.#pending.push(Buffer.from(data.subarray(start)));
     return messages;
+  }
+
+  /** Adds the lines between `from` and `to` (a run of whole lines, without the last newline) to the open block. */
+  #blockLines(data: Buffer, from: number, to: number): void {
+    const lines = (this.#block as OpenBlock).lines;
+    for (const line of data.toString('utf8', from, to).split('\n')) lines.push(line);
   }
 
   #line(line: Buffer, out: ControlMessage[]): void {
     const block = this.#block;
     if (line[0] !== PERCENT) {
-      if (block !== undefined) block.lines.push(line.toString('utf8'));
-      else out.push({ kind: 'unknown', name: '', line: line.toString('utf8') });
+      out.push({ kind: 'unknown', name: '', line: line.toString('utf8') });
       return;
     }
     const guard = line.length < 64 ? GUARD.exec(line.toString('latin1')) : null;

@@ -44,6 +44,7 @@ export function assertCarriable(value: string, what = 'argument'): void {
 export function quoteArgument(value: string): string {
   assertCarriable(value);
   if (value === '') return "''";
+  if (!NEEDS_ESCAPE.test(value)) return `'${value}'`;
   let out = '';
   let literal = '';
   for (const char of value) {

@@ -35,6 +35,11 @@ export class Queue<T> {
     return item;
   }
 
+  /** The items, head first. */
+  *[Symbol.iterator](): IterableIterator<T> {
+    for (let i = this.#head; i < this.#items.length; i++) yield this.#items[i] as T;
+  }
+
   /** Removes every item and returns them in order. */
   drain(): T[] {
     const items = this.#items.slice(this.#head) as T[];

@@ -48,6 +48,7 @@ describe('options', () => {
     [{ acquireTimeoutMs: -1 }, 'Expected `acquireTimeoutMs` to be a positive number, got `-1` (number)'],
     [{ pingIntervalMs: -5 }, 'Expected `pingIntervalMs` to be an integer >= 0, got `-5` (number)'],
     [{ maxPendingPerConnection: 0 }, 'Expected `maxPendingPerConnection` to be an integer >= 1, got `0` (number)'],
+    [{ growAfterMs: 0 }, 'Expected `growAfterMs` to be a positive number, got `0` (number)'],
     [{ socketName: 'a/b' }, 'Expected `socketName` to be a name without `/`, got `a/b`; use `socketPath` for a path'],
   ] satisfies [ConnectionPoolOptions, string][])('rejects %o before connecting', (options, message) => {
     expect(() => new ConnectionPool(options)).toThrow(new InvalidOptionError(message));
@@ -119,6 +120,13 @@ describe('distribution', () => {
     expect(first?.pending).toBe(8);
     await release(exec, chan);
     expect(await Promise.all(held)).toEqual(held.map((_, i) => [`held-${i}`]));
+  });
+
+  it('stays at one connection while tmux works through a backlog', async () => {
+    await using pool = await openPool({ min: 1, max: 4, growAfterMs: 2_000 });
+    const replies = await Promise.all(Array.from({ length: 500 }, (_, i) => pool.run(['display-message', '-p', `x${i}`])));
+    expect(replies[499]).toEqual(['x499']);
+    expect(pool.stats).toMatchObject({ connections: 1, created: 1 });
   });
 
   it('stays at one connection while commands do not back up', async () => {
