@@ -8,8 +8,10 @@
  * timed over `--cycles` cycles started `--interval-ms` apart, with the
  * process's resident memory after each. Fleets of more than 250 agents are
  * spread over several servers (`--servers`). `--soak S` first watches the
- * largest fleet continuously for S seconds (events mode, 1 s interval) and
- * samples the resident memory.
+ * largest fleet for S seconds with an orchestrator of its own, at its
+ * defaults (events mode, 1 s interval), in a child process that runs the
+ * library bundled as the build bundles it under plain node, and samples that
+ * process's resident memory: the orchestrator's alone.
  *
  * Every server is private (its own socket in a temporary directory) and is
  * removed at the end, on error and on Ctrl-C.
@@ -17,6 +19,9 @@
  * @module
  */
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+import { execa } from 'execa';
 import { cpus, loadavg } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Agent } from '../src/agents/agent.js';
@@ -31,6 +36,7 @@ import { monitoredAgent, QUIET_ORCHESTRATOR } from '../test/health/support/fleet
 import { withFleetCleanup, type Fleet } from './fleet.js';
 import { summarize, type Summary } from './stats.js';
 import { integerArgument, parseCommandLine, UsageError } from './args.js';
+import type { SoakJob, SoakSample, SoakSummary } from './soak-worker.js';
 
 const USAGE = `Usage: node --import tsx bench/monitor.ts [options]
   --sizes LIST       fleet sizes, comma-separated (default 10,100,1000)
@@ -39,7 +45,8 @@ const USAGE = `Usage: node --import tsx bench/monitor.ts [options]
   --cycles N         timed cycles per mode (default 30, after 3 warm-up cycles)
   --interval-ms MS   from the start of one timed cycle to the next (default 250)
   --active RATIO     share of agents printing all the time (default 0.1)
-  --soak SECONDS     first watch the largest fleet for this long in events mode (1 s interval), sampling memory
+  --soak SECONDS     first watch the largest fleet for this long with an orchestrator in a process of its own
+                     (events mode, 1 s interval), sampling that process's memory
   --json             print the results as JSON`;
 
 /** Agents per server at most, and windows per session. */
@@ -92,7 +99,9 @@ interface SoakResult {
   readonly seconds: number;
   readonly cycles: number;
   readonly cycleMs: Summary;
-  /** Resident memory samples, MB, one every 5 s. */
+  /** The orchestrator's resident memory once it adopted the agents, MB. */
+  readonly adoptedRssMb: number;
+  /** The orchestrator's resident memory, MB, one sample every 5 s. */
   readonly rssMb: readonly number[];
   /** V8 heap in use at the same moments, MB. */
   readonly heapMb: readonly number[];
@@ -246,43 +255,63 @@ async function measureMode(bench: BenchFleet, mode: BenchMode, settings: Setting
   }
 }
 
-/** Watches the fleet continuously for `seconds`, sampling resident memory every 5 s. */
-async function soak(bench: BenchFleet, seconds: number, progress: (text: string) => void): Promise<SoakResult> {
-  const health = checker(bench, 'events', 1_000);
-  const durations: number[] = [];
-  let errors = 0;
-  health.on('cycle', (report) => {
-    durations.push(report.durationMs);
-    errors += report.errors;
+/** The soak's orchestrator program, bundled with the library as the build bundles it, for plain node. */
+async function buildSoakWorker(): Promise<string> {
+  const outfile = fileURLToPath(new URL('../.cache/bench/soak-worker.mjs', import.meta.url));
+  await build({
+    entryPoints: [fileURLToPath(new URL('./soak-worker.ts', import.meta.url))],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'warning',
   });
-  const samples: number[] = [];
-  const heap: number[] = [];
-  health.start();
-  try {
-    const end = performance.now() + seconds * 1_000;
-    while (performance.now() < end) {
-      await delay(Math.min(5_000, end - performance.now()));
-      const memory = process.memoryUsage();
-      samples.push(memory.rss / MB);
-      heap.push(memory.heapUsed / MB);
-      progress(`soak: ${Math.round((seconds * 1_000 - (end - performance.now())) / 1_000)} s, rss ${(samples.at(-1) ?? 0).toFixed(1)} MB`);
+  return outfile;
+}
+
+/**
+ * Watches the fleet for `seconds` with an orchestrator of its own, in a
+ * child process (see `bench/soak-worker.ts`), sampling its memory every 5 s.
+ */
+async function soak(bench: BenchFleet, seconds: number, progress: (text: string) => void): Promise<SoakResult> {
+  const servers = bench.pools.map((pool) => pool.server);
+  const panes = bench.monitored.map(({ agent }) => ({
+    paneId: agent.paneId,
+    server: servers.findIndex((server) => serverKey(server) === serverKey(agent.server)),
+    name: agent.name,
+  }));
+  const job: SoakJob = { servers, panes, seconds, sampleEveryMs: 5_000 };
+  const worker = execa('node', [await buildSoakWorker(), JSON.stringify(job)], { stdout: ['pipe'], stderr: 'inherit', lines: true, buffer: false });
+  const samples: SoakSample[] = [];
+  let summary: SoakSummary | undefined;
+  for await (const line of worker.iterable()) {
+    const message = JSON.parse(line) as SoakSample | SoakSummary;
+    if (message.kind === 'done') summary = message;
+    else {
+      samples.push(message);
+      progress(`soak: ${Math.round(message.seconds)} s, orchestrator rss ${message.rssMb.toFixed(1)} MB`);
     }
-  } finally {
-    await health.close();
   }
-  const settled = samples.slice(Math.min(6, Math.floor(samples.length / 2)));
+  await worker;
+  if (summary === undefined) throw new Error('the soak worker ended without its summary');
+  const rss = samples.map((sample) => sample.rssMb);
+  const settled = rss.slice(Math.min(6, Math.floor(rss.length / 2)));
   const third = Math.max(1, Math.floor(settled.length / 3));
   const mean = (values: readonly number[]): number => values.reduce((sum, value) => sum + value, 0) / values.length;
+  const { durationsMs } = summary;
   return {
-    agents: bench.monitored.length,
+    agents: panes.length,
     seconds,
-    cycles: durations.length,
-    cycleMs: summarize(durations.length === 0 ? [Number.NaN] : durations),
-    rssMb: samples,
-    heapMb: heap,
-    maxRssMb: Math.max(...samples),
+    cycles: durationsMs.length,
+    cycleMs: summarize(durationsMs.length === 0 ? [Number.NaN] : durationsMs),
+    adoptedRssMb: summary.adoptedRssMb,
+    rssMb: rss,
+    heapMb: samples.map((sample) => sample.heapMb),
+    maxRssMb: Math.max(...rss),
     growthMb: mean(settled.slice(-third)) - mean(settled.slice(0, third)),
-    errors,
+    errors: summary.errors,
   };
 }
 
@@ -353,7 +382,7 @@ function printTable(sizes: readonly SizeResult[], soakResult: SoakResult | undef
     const { cycleMs } = soakResult;
     console.log(
       `\nsoak: ${soakResult.agents} agents, ${soakResult.seconds} s, ${soakResult.cycles} cycles (median ${ms(cycleMs.median)} ms, p99 ${ms(cycleMs.p99)} ms), ` +
-        `${soakResult.errors} errors\n  rss MB  ${soakResult.rssMb.map((value) => value.toFixed(0)).join(' ')}\n  heap MB ${soakResult.heapMb.map((value) => value.toFixed(0)).join(' ')}`,
+        `${soakResult.errors} errors; orchestrator process (plain node), ${soakResult.adoptedRssMb.toFixed(0)} MB once the agents were adopted\n  rss MB  ${soakResult.rssMb.map((value) => value.toFixed(0)).join(' ')}\n  heap MB ${soakResult.heapMb.map((value) => value.toFixed(0)).join(' ')}`,
     );
   }
   console.log(`\n${targets(sizes, soakResult).join('\n')}`);

@@ -331,8 +331,9 @@ export class ControlConnection extends EventEmitter<ControlConnectionEvents> imp
       this.#pending.push(command);
       this.#commands++;
       this.#watchDeadline(command.deadline);
-      // Lines written in the same turn go out in one write: fewer wake-ups for tmux and for this process.
-      if (this.#outgoing === '') queueMicrotask(this.#flush);
+      // Lines written in the same turn of the event loop go out in one write: fewer wake-ups for tmux
+      // (each one a loop iteration that polls every pane's terminal) and for this process.
+      if (this.#outgoing === '') setImmediate(this.#flush);
       this.#outgoing += `${line}\n`;
     });
   }
