@@ -4,8 +4,9 @@
  *
  * @module
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { execa } from 'execa';
+import { readProcFiles } from './proc-files.js';
 
 /** One process as the process table shows it. */
 export interface ProcessEntry {
@@ -118,7 +119,7 @@ export async function measureProcessTrees(
     const pids = includeDescendants ? descendants(table, pid) : table.has(pid) ? [pid] : [];
     if (pids.length === 0) continue;
     const cpuSeconds = new Map(pids.map((member) => [member, table.get(member)?.cpuSeconds ?? 0]));
-    const rss = linux ? await Promise.all(pids.map(readResidentBytes)) : pids.map((member) => table.get(member)?.rssBytes ?? 0);
+    const rss = linux ? await readResidentBytes(pids) : pids.map((member) => table.get(member)?.rssBytes ?? 0);
     trees.set(pid, { pid, cpuSeconds, rssBytes: rss.reduce((sum, bytes) => sum + bytes, 0) });
   }
   return trees;
@@ -126,7 +127,7 @@ export async function measureProcessTrees(
 
 async function readProcTable(): Promise<Map<number, ProcessEntry>> {
   const names = (await readdir('/proc')).filter((name) => /^\d+$/u.test(name));
-  const stats = await Promise.all(names.map((name) => readFile(`/proc/${name}/stat`, 'utf8').catch(() => '')));
+  const stats = await readProcFiles(names.map((name) => `/proc/${name}/stat`));
   const table = new Map<number, ProcessEntry>();
   for (const text of stats) {
     const entry = parseProcStat(text);
@@ -135,11 +136,13 @@ async function readProcTable(): Promise<Map<number, ProcessEntry>> {
   return table;
 }
 
-/** `VmRSS` of `/proc/<pid>/status`, in bytes; 0 once the process is gone (or for kernel threads, which have none). */
-async function readResidentBytes(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
-  const kib = /^VmRSS:\s+(\d+) kB$/mu.exec(status)?.[1];
-  return kib === undefined ? 0 : Number(kib) * 1024;
+/** `VmRSS` of `/proc/<pid>/status` of each pid, in bytes; 0 once a process is gone (or for kernel threads, which have none). */
+async function readResidentBytes(pids: readonly number[]): Promise<number[]> {
+  const statuses = await readProcFiles(pids.map((pid) => `/proc/${pid}/status`));
+  return statuses.map((status) => {
+    const kib = /^VmRSS:\s+(\d+) kB$/mu.exec(status)?.[1];
+    return kib === undefined ? 0 : Number(kib) * 1024;
+  });
 }
 
 async function readPsTable(): Promise<Map<number, ProcessEntry>> {
