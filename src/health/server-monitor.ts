@@ -213,11 +213,14 @@ export class ServerMonitor {
     }
     const at = Date.now();
     const previous = screens.peek(paneId);
-    screens.set(paneId, lines, this.strategy.screenTtlMs);
+    const changed = previous === undefined || !sameLines(previous, lines);
+    // An unchanged screen keeps its cached array: the new one dies young, and a long-lived one is not replaced every cycle.
+    const screen = changed ? lines : previous;
+    screens.set(paneId, screen, this.strategy.screenTtlMs);
     const memory = this.#panes.get(paneId);
     if (memory !== undefined) memory.capturedAt = at;
-    this.strategy.captured(paneId, previous === undefined || !sameLines(previous, lines), at);
-    return lines;
+    this.strategy.captured(paneId, changed, at);
+    return screen;
   }
 
   /** Reads the foreground process of the listed panes among `paneIds` whose process the listing left out. */
