@@ -29,8 +29,9 @@ interface PaneOutput {
  * - {@link DirtyTracker.takePauses}: the panes to pause now;
  * - before capturing: {@link DirtyTracker.beginCapture} clears the panes'
  *   dirty marks, cancels their queued pauses and returns the paused ones,
- *   which must be resumed (`continue`, awaited) before the capture, so that
- *   anything printed after the capture reaches the client as `%output`.
+ *   which must be resumed (`continue`, answered) before the capture, so that
+ *   anything printed after the capture reaches the client as `%output`;
+ *   {@link DirtyTracker.markDirty} when a begun capture is not made after all.
  *
  * @internal
  * @example
@@ -128,6 +129,14 @@ export class DirtyTracker {
       pane.state = 'on';
     }
     return resume;
+  }
+
+  /** Marks known panes dirty again (a capture begun and never made); unknown panes are left alone. */
+  markDirty(paneIds: Iterable<string>): void {
+    for (const paneId of paneIds) {
+      const pane = this.#panes.get(paneId);
+      if (pane !== undefined) pane.dirty = true;
+    }
   }
 
   /**

@@ -41,8 +41,8 @@ function refreshPanes(paneIds: readonly string[], what: 'pause' | 'continue'): s
  * A pane's first `%output` marks it dirty, drops its cached screen and pauses
  * its output for this client (`refresh-client -A '%P:pause'`, batched), so a
  * busy pane costs one notification per cycle. Before a dirty pane is
- * captured its output is resumed (`continue`, awaited), so anything printed
- * after the capture is reported. Pausing rather than `off`: on tmux 3.3a,
+ * captured its output is resumed (`continue`, in the `sync` round trip), so
+ * anything printed after the capture is reported. Pausing rather than `off`: on tmux 3.3a,
  * `off` while the pane's output is queued for the client crashes the server,
  * and on later versions panes that every client turned off stop being read.
  *
@@ -66,6 +66,8 @@ class EventsMonitor implements MonitorStrategy {
   readonly #linked = new Set<string>();
   /** Panes whose window is linked, and that window. */
   #watched = new Map<string, string>();
+  /** Dirty panes whose capture began at `sync` (marks cleared, output resumed), until they are captured. */
+  readonly #begun = new Set<string>();
   #connection: ControlConnection | undefined;
   #session = '';
   #flushing = false;
@@ -104,6 +106,14 @@ class EventsMonitor implements MonitorStrategy {
     }
     // Panes watched anew may still be paused for this client from an earlier time.
     if (rewatched.length > 0) commands.push(connection.run(refreshPanes(rewatched, 'continue')));
+    // The dirty panes are captured this cycle: their capture begins here, their output resumed ahead of
+    // the listing, so the captures wait for no round trip of their own. Panes begun at the last sync
+    // and never captured (the cycle ran out of time) are dirty again.
+    this.#dirty.markDirty(this.#begun);
+    this.#begun.clear();
+    for (const pane of panes) if (!pane.orphaned && this.#dirty.isDirty(pane.paneId)) this.#begun.add(pane.paneId);
+    const resume = this.#dirty.beginCapture([...this.#begun]);
+    if (resume.length > 0) commands.push(connection.run(refreshPanes(resume, 'continue')));
     const pauses = this.#dirty.takePauses();
     if (pauses.length > 0) commands.push(connection.run(refreshPanes(pauses, 'pause')));
     // The round trip: its reply comes after every %output tmux queued before it,
@@ -135,11 +145,12 @@ class EventsMonitor implements MonitorStrategy {
   }
 
   needsCapture(paneId: string): boolean {
-    return this.#connection === undefined || !this.#watched.has(paneId) || this.#dirty.isDirty(paneId);
+    return this.#connection === undefined || !this.#watched.has(paneId) || this.#begun.has(paneId) || this.#dirty.isDirty(paneId);
   }
 
   async beforeCapture(paneIds: readonly string[]): Promise<void> {
-    const resume = this.#dirty.beginCapture(paneIds);
+    // Panes begun at `sync` are ready; the others (new, or captured for other reasons) begin now.
+    const resume = this.#dirty.beginCapture(paneIds.filter((paneId) => !this.#begun.delete(paneId)));
     const connection = this.#connection;
     if (resume.length === 0 || connection === undefined) return;
     await this.#settle(connection, [connection.run(refreshPanes(resume, 'continue'))]);
@@ -244,6 +255,7 @@ class EventsMonitor implements MonitorStrategy {
     this.#connection = undefined;
     this.#linked.clear();
     this.#watched = new Map();
+    this.#begun.clear();
     this.#dirty.reset();
     this.#layout.reset();
   }
