@@ -54,7 +54,7 @@ const NBSP = '\u00a0';
  * The program. `$0` is the process name; then the agent's name, `1` when
  * active, the interval in seconds and the number of start lines. Nothing in a
  * loop forks: `read -t` on the terminal is the sleep, `printf` a builtin; only
- * `stty` runs, at start.
+ * `stty` runs, at start. Each frame is one write, which tmux reads whole.
  */
 const SCRIPT = String.raw`name=$1 active=$2 interval=$3 lines=$4 count=0
 stty -echo 2>/dev/null
@@ -65,18 +65,20 @@ measure() {
   rule=
   for ((i = 0; i < cols; i++)); do rule+=─; done
 }
-# The footer into $footer: each frame is then one printf, one write, so a capture never sees half of it.
+# Lines end with CR and IND (ESC D: down a line, scrolling at the bottom) rather than a newline: stdout on a
+# terminal is line-buffered, so a newline would send each line in a write of its own, and a capture could fall
+# between two of them. Each frame is one printf, and with no newline in it, one write. The footer goes into $footer.
 footer() {
   if [[ $active == 1 ]]; then
-    printf -v footer '\n✻ Working… (%ds · ↓ %d tokens)\n\n%s\n❯${NBSP}\n%s\n  esc to interrupt' "$SECONDS" "$((count * 7))" "$rule" "$rule"
+    printf -v footer '\r\eD✻ Working… (%ds · ↓ %d tokens)\r\eD\r\eD%s\r\eD❯${NBSP}\r\eD%s\r\eD  esc to interrupt' "$SECONDS" "$((count * 7))" "$rule" "$rule"
   else
-    printf -v footer '%s\n❯${NBSP}\n%s\n  ? for shortcuts' "$rule" "$rule"
+    printf -v footer '%s\r\eD❯${NBSP}\r\eD%s\r\eD  ? for shortcuts' "$rule" "$rule"
   fi
 }
 draw() {
-  printf '\e[H\e[2J\n ▐▛███▜▌   Claude Code (light fake agent)\n▝▜█████▛▘  %s\n\n' "$name"
+  printf '\e[H\e[2J\r\eD ▐▛███▜▌   Claude Code (light fake agent)\r\eD▝▜█████▛▘  %s\r\eD\r\eD' "$name"
   local i
-  for ((i = 1; i <= lines; i++)); do printf '%s line %d\n' "$name" "$i"; done
+  for ((i = 1; i <= lines; i++)); do printf '%s line %d\r\eD' "$name" "$i"; done
   footer
   printf '%s' "$footer"
 }
@@ -87,7 +89,7 @@ if [[ $active == 1 ]]; then
     read -r -t "$interval" _ || (($? > 128)) || exit 0
     count=$((count + 1))
     footer
-    printf '\r\e[6A\e[J  ⎿  %s output %d\n%s' "$name" "$count" "$footer"
+    printf '\r\e[6A\e[J  ⎿  %s output %d\r\eD%s' "$name" "$count" "$footer"
   done
 fi
 while :; do
