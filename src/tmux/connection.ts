@@ -27,6 +27,7 @@ import { describeValue, integerAtLeast, positiveNumber } from '../util/options.j
 import { ControlModeParser, type ControlMessage } from './protocol.js';
 import { parseNotification, type Notification } from './notifications.js';
 import { formatCommandLine } from './quote.js';
+import { RepeatedReplies } from './repeated-replies.js';
 import type { CommandRunner, RunOptions } from './runner.js';
 import { describeServer, serverArgs, tmuxEnvironment, type TmuxServerOptions } from './server.js';
 import { AttachGate } from './attach-gate.js';
@@ -121,8 +122,13 @@ class PendingCommand {
   readonly #signal: AbortSignal | undefined;
   readonly #onAbort: (() => void) | undefined;
 
+  /**
+   * @param commandLine the line sent, kept for a read-only command: the key
+   *   its reply is compared under with the last reply of the same line.
+   */
   constructor(
     readonly argv: readonly string[],
+    readonly commandLine: string | undefined,
     readonly timeoutMs: number,
     resolve: (lines: string[]) => void,
     reject: (error: OrchestratorError) => void,
@@ -199,6 +205,8 @@ export class ControlConnection extends EventEmitter<ControlConnectionEvents> imp
 
   readonly #child: ChildProcessWithoutNullStreams;
   readonly #parser: ControlModeParser;
+  /** Replies of read-only commands, compared with the last reply of the same command line before being decoded. */
+  readonly #replies = new RepeatedReplies();
   readonly #pending = new Queue<PendingCommand>();
   readonly #commandTimeoutMs: number;
   readonly #closeTimeoutMs: number;
@@ -327,7 +335,7 @@ export class ControlConnection extends EventEmitter<ControlConnectionEvents> imp
       const signal = options.signal;
       if (signal?.aborted === true) throw new AbortedError(signal.reason);
       const timeoutMs = options.timeoutMs === undefined ? this.#commandTimeoutMs : positiveNumber('timeoutMs', options.timeoutMs, this.#commandTimeoutMs);
-      const command = new PendingCommand(argv, timeoutMs, resolve, reject, signal);
+      const command = new PendingCommand(argv, options.readOnly === true ? line : undefined, timeoutMs, resolve, reject, signal);
       this.#pending.push(command);
       this.#commands++;
       this.#watchDeadline(command.deadline);
@@ -463,9 +471,15 @@ export class ControlConnection extends EventEmitter<ControlConnectionEvents> imp
       if (message.flags === 0) return; // not an answer to one of our commands
       const command = this.#pending.shift();
       if (command === undefined) return;
-      const lines = COMMANDS_NOTIFYING_IN_BLOCK.has(command.argv[0] ?? '') ? this.#emitInBlockNotifications(message.lines) : message.lines;
-      if (message.ok) command.resolve(lines as string[]);
-      else command.reject(new TmuxCommandError(command.argv, lines.join('\n')));
+      if (COMMANDS_NOTIFYING_IN_BLOCK.has(command.argv[0] ?? '')) {
+        const lines = this.#emitInBlockNotifications(message.lines);
+        if (message.ok) command.resolve(lines);
+        else command.reject(new TmuxCommandError(command.argv, lines.join('\n')));
+      } else if (!message.ok) {
+        command.reject(new TmuxCommandError(command.argv, message.lines.join('\n')));
+      } else {
+        command.resolve(command.commandLine === undefined ? (message.lines as string[]) : this.#replies.lines(command.commandLine, message));
+      }
       return;
     }
     // After `close()`, tmux's own `%exit` does not replace the caller's reason.
@@ -474,7 +488,7 @@ export class ControlConnection extends EventEmitter<ControlConnectionEvents> imp
   }
 
   /** Emits the reply lines that are notifications and returns the others. */
-  #emitInBlockNotifications(lines: readonly string[]): readonly string[] {
+  #emitInBlockNotifications(lines: readonly string[]): string[] {
     const rest: string[] = [];
     for (const line of lines) {
       const notification = line.startsWith('%') ? parseNotification(Buffer.from(line, 'utf8')) : undefined;

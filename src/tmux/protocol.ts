@@ -25,8 +25,13 @@ export interface ReplyBlock {
   readonly number: number;
   /** 1 when the block answers this client's command, 0 otherwise. */
   readonly flags: number;
-  /** The command's output lines, decoded as UTF-8, without line terminators. */
+  /** The command's output lines, decoded as UTF-8 (when first read), without line terminators. */
   readonly lines: readonly string[];
+  /**
+   * The same output as tmux sent it: each line's bytes followed by a newline
+   * (empty for no lines). Two replies with equal `content` have equal `lines`.
+   */
+  readonly content: Buffer;
 }
 
 /** One message from a control-mode client's output: a reply or a notification. */
@@ -49,8 +54,11 @@ interface OpenBlock {
   readonly time: number;
   readonly number: number;
   readonly flags: number;
-  readonly lines: string[];
+  /** The content so far: runs of whole lines, each with its newline. */
+  readonly segments: Buffer[];
 }
+
+const NO_CONTENT = Buffer.alloc(0);
 
 const NEWLINE = 0x0a;
 const PERCENT = 0x25;
@@ -98,32 +106,28 @@ export class ControlModeParser {
       newline = data.indexOf(NEWLINE);
     }
     let start = 0;
-    // Inside a block, a run of lines that cannot end it (not starting with `%`) is decoded at once.
+    // Inside a block, a run of lines that cannot end it (not starting with `%`) is taken at once.
     let run = -1;
     while (newline !== -1) {
       if (this.#block !== undefined && data[start] !== PERCENT) {
         if (run === -1) run = start;
       } else {
-        if (run !== -1) this.#blockLines(data, run, start - 1);
+        if (run !== -1) (this.#block as OpenBlock).segments.push(data.subarray(run, start));
         run = -1;
-        this.#line(data.subarray(start, newline), messages);
+        this.#line(data, start, newline, messages);
       }
       start = newline + 1;
       newline = data.indexOf(NEWLINE, start);
     }
-    if (run !== -1) this.#blockLines(data, run, start - 1);
+    if (run !== -1) (this.#block as OpenBlock).segments.push(data.subarray(run, start));
     if (start < data.length) this.#pending.push(Buffer.from(data.subarray(start)));
     return messages;
   }
 
-  /** Adds the lines between `from` and `to` (a run of whole lines, without the last newline) to the open block. */
-  #blockLines(data: Buffer, from: number, to: number): void {
-    const lines = (this.#block as OpenBlock).lines;
-    for (const line of data.toString('utf8', from, to).split('\n')) lines.push(line);
-  }
-
-  #line(line: Buffer, out: ControlMessage[]): void {
+  /** Handles the line from `start` to the newline at `newline`. */
+  #line(data: Buffer, start: number, newline: number, out: ControlMessage[]): void {
     const block = this.#block;
+    const line = data.subarray(start, newline);
     if (line[0] !== PERCENT) {
       out.push({ kind: 'unknown', name: '', line: line.toString('utf8') });
       return;
@@ -132,12 +136,12 @@ export class ControlModeParser {
     if (guard !== null) {
       const [, word, time, number, flags] = guard as unknown as [string, string, string, string, string];
       if (block === undefined && word === 'begin') {
-        this.#block = { guard: `${time} ${number} ${flags}`, time: Number(time), number: Number(number), flags: Number(flags), lines: [] };
+        this.#block = { guard: `${time} ${number} ${flags}`, time: Number(time), number: Number(number), flags: Number(flags), segments: [] };
         return;
       }
       if (block !== undefined && word !== 'begin' && block.guard === `${time} ${number} ${flags}`) {
         this.#block = undefined;
-        out.push({ kind: 'reply', ok: word === 'end', time: block.time, number: block.number, flags: block.flags, lines: block.lines });
+        out.push(new Reply(block, word === 'end'));
         return;
       }
     }
@@ -147,7 +151,37 @@ export class ControlModeParser {
     }
     const notification = this.#notificationsInBlocks ? parseNotification(line) : undefined;
     if (notification !== undefined) out.push(notification);
-    else block.lines.push(line.toString('utf8'));
+    else block.segments.push(data.subarray(start, newline + 1));
+  }
+}
+
+/**
+ * The reply of a block that ended. Its content is a view of the bytes read
+ * (copied only when they came in several pieces); its lines are decoded when
+ * first read, so a caller that finds the same content as before decodes nothing.
+ */
+class Reply implements ReplyBlock {
+  readonly kind = 'reply';
+  readonly time: number;
+  readonly number: number;
+  readonly flags: number;
+  readonly content: Buffer;
+  #lines: string[] | undefined;
+
+  constructor(block: OpenBlock, readonly ok: boolean) {
+    const { segments } = block;
+    this.time = block.time;
+    this.number = block.number;
+    this.flags = block.flags;
+    this.content = segments.length === 0 ? NO_CONTENT : segments.length === 1 ? (segments[0] as Buffer) : Buffer.concat(segments);
+  }
+
+  get lines(): string[] {
+    if (this.#lines === undefined) {
+      this.#lines = this.content.toString('utf8').split('\n');
+      this.#lines.pop(); // after the last newline
+    }
+    return this.#lines;
   }
 }
 

@@ -204,6 +204,27 @@ describe('running commands', () => {
     expect(connection.pending).toBe(0);
   });
 
+  it('answers a read-only command whose reply repeats with equal lines in an array of its own', async () => {
+    const connection = await open();
+    try {
+      await connection.run(['send-keys', '-t', 'keeper', '-l', `printf '%s\\n' ${'─'.repeat(100)} ${'x'.repeat(200)}`]);
+      await connection.run(['send-keys', '-t', 'keeper', 'Enter']);
+      const capture = () => connection.run(['capture-pane', '-p', '-t', 'keeper'], { readOnly: true });
+      await retryUntil(async () => (await capture()).some((line) => line.includes('x'.repeat(100))), { description: 'the printed lines' });
+      const first = await capture();
+      const second = await capture();
+      expect(second).toEqual(first);
+      expect(second).not.toBe(first);
+      first.splice(0);
+      expect(await capture()).toEqual(second);
+      await connection.run(['send-keys', '-t', 'keeper', '-l', 'echo changed-screen']);
+      await connection.run(['send-keys', '-t', 'keeper', 'Enter']);
+      await retryUntil(async () => (await capture()).some((line) => line.includes('changed-screen')), { description: 'the changed screen' });
+    } finally {
+      await connection.close();
+    }
+  });
+
   it('rejects with TmuxCommandError carrying the command and tmux message, and carries on', async () => {
     await using connection = await open();
     const argv = ['capture-pane', '-p', '-t', '%99999'];

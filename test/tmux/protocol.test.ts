@@ -8,20 +8,29 @@ import { escapeOutput } from '../support/output-escape.js';
 
 /** Messages with `%output` data as plain arrays, so Buffers and Uint8Arrays compare equal. */
 function plain(messages: readonly ControlMessage[]): unknown[] {
-  return messages.map((message) => (message.kind === 'output' ? { ...message, data: [...message.data] } : message));
+  return messages.map((message) => {
+    if (message.kind === 'output') return { ...message, data: [...message.data] };
+    if (message.kind === 'reply') {
+      const { kind, ok, time, number, flags, lines, content } = message;
+      return { kind, ok, time, number, flags, lines, content: content.toString('hex') };
+    }
+    return message;
+  });
 }
 
 function parse(text: string | Buffer, options: { notificationsInBlocks?: boolean } = {}): unknown[] {
   return plain(new ControlModeParser(options).push(typeof text === 'string' ? Buffer.from(text, 'utf8') : text));
 }
 
-const reply = (ok: boolean, time: number, number: number, flags: number, lines: string[]): ControlMessage => ({
+/** A reply block as `plain` shows it; its content is the lines' bytes (given, or the lines encoded), each with a newline. */
+const reply = (ok: boolean, time: number, number: number, flags: number, lines: string[], bytes?: readonly Buffer[]): unknown => ({
   kind: 'reply',
   ok,
   time,
   number,
   flags,
   lines,
+  content: Buffer.concat((bytes ?? lines.map((line) => Buffer.from(line, 'utf8'))).flatMap((line) => [line, Buffer.from('\n')])).toString('hex'),
 });
 
 describe('ControlModeParser', () => {
@@ -90,7 +99,7 @@ describe('ControlModeParser', () => {
     ];
     expect(parser.push(Buffer.from(['%begin 1795407121 276 1', ...lookalikes, ''].join('\n')))).toEqual([]);
     expect(parser.inBlock).toBe(true);
-    expect(parser.push(Buffer.from('%end 1795407121 276 1\n'))).toEqual([reply(true, 1795407121, 276, 1, lookalikes)]);
+    expect(plain(parser.push(Buffer.from('%end 1795407121 276 1\n')))).toEqual([reply(true, 1795407121, 276, 1, lookalikes)]);
     expect(parser.inBlock).toBe(false);
   });
 
@@ -131,7 +140,7 @@ describe('ControlModeParser', () => {
     expect(parse('%begin 1 2 1\r\n')).toEqual([{ kind: 'unknown', name: 'begin', line: '%begin 1 2 1\r' }]);
     const parser = new ControlModeParser();
     expect(parser.push(Buffer.from('%begin 1 2 1\nline\r\n%end 1 2 1\r\n'))).toEqual([]);
-    expect(parser.push(Buffer.from('%end 1 2 1\n'))).toEqual([reply(true, 1, 2, 1, ['line\r', '%end 1 2 1\r'])]);
+    expect(plain(parser.push(Buffer.from('%end 1 2 1\n')))).toEqual([reply(true, 1, 2, 1, ['line\r', '%end 1 2 1\r'])]);
   });
 
   it('holds a partial line until its newline arrives', () => {
@@ -142,7 +151,7 @@ describe('ControlModeParser', () => {
     expect(parser.inBlock).toBe(true);
     expect(parser.push(Buffer.from('f'))).toEqual([]);
     expect(parser.push(Buffer.from('\n%end 1 2 1'))).toEqual([]);
-    expect(parser.push(Buffer.from('\n'))).toEqual([reply(true, 1, 2, 1, ['half'])]);
+    expect(plain(parser.push(Buffer.from('\n')))).toEqual([reply(true, 1, 2, 1, ['half'])]);
   });
 
   it('decodes reply lines as UTF-8 and keeps %output bytes raw', () => {
@@ -155,7 +164,7 @@ describe('ControlModeParser', () => {
       Buffer.from([0x96, 0xff, 0x5c, 0x30, 0x31, 0x32, 0x0a]),
     ]);
     expect(parse(stream)).toEqual([
-      reply(true, 1, 2, 1, ['h\u00e9 \u4e16\u754c \ud83d\ude00', 'bad\ufffd']),
+      reply(true, 1, 2, 1, ['h\u00e9 \u4e16\u754c \ud83d\ude00', 'bad\ufffd'], [Buffer.from('h\u00e9 \u4e16\u754c \ud83d\ude00'), Buffer.from([0x62, 0x61, 0x64, 0xff])]),
       { kind: 'output', paneId: '%3', data: [0xe4, 0xb8], ageMs: 0 },
       { kind: 'output', paneId: '%3', data: [0x96, 0xff, 0x0a], ageMs: 0 },
     ]);
@@ -265,19 +274,19 @@ function serialise(items: readonly StreamItem[]): Buffer {
   return Buffer.concat(lines.flatMap((line) => [line, Buffer.from('\n')]));
 }
 
-function expectedMessages(items: readonly StreamItem[], notificationsInBlocks: boolean): ControlMessage[] {
-  const messages: ControlMessage[] = [];
+function expectedMessages(items: readonly StreamItem[], notificationsInBlocks: boolean): unknown[] {
+  const messages: unknown[] = [];
   for (const item of items) {
-    if (item.kind === 'notification') messages.push(item.expected);
+    if (item.kind === 'notification') messages.push(...plain([item.expected]));
     else if (item.kind === 'stray') messages.push({ kind: 'unknown', name: '', line: item.bytes.toString('utf8') });
     else {
-      const lines: string[] = [];
+      const bytes: Buffer[] = [];
       for (const content of item.content) {
-        if (content.kind === 'lookalike') lines.push(lookalike(item, content.variant));
-        else if (content.kind === 'notification' && notificationsInBlocks) messages.push(content.expected);
-        else lines.push(content.bytes.toString('utf8'));
+        if (content.kind === 'lookalike') bytes.push(Buffer.from(lookalike(item, content.variant)));
+        else if (content.kind === 'notification' && notificationsInBlocks) messages.push(...plain([content.expected]));
+        else bytes.push(content.bytes);
       }
-      messages.push(reply(item.ok, item.time, item.number, item.flags, lines));
+      messages.push(reply(item.ok, item.time, item.number, item.flags, bytes.map((line) => line.toString('utf8')), bytes));
     }
   }
   return messages;
@@ -288,7 +297,7 @@ describe('ControlModeParser on generated streams', () => {
     fc.assert(
       fc.property(fc.array(streamItem, { maxLength: 12 }), cutOffsets, fc.boolean(), (items, cuts, notificationsInBlocks) => {
         const stream = serialise(items);
-        const expected = plain(expectedMessages(items, notificationsInBlocks));
+        const expected = expectedMessages(items, notificationsInBlocks);
         expect(parse(stream, { notificationsInBlocks })).toEqual(expected);
         const parser = new ControlModeParser({ notificationsInBlocks });
         expect(plain(splitAt(stream, cuts).flatMap((chunk) => parser.push(chunk)))).toEqual(expected);
@@ -304,7 +313,7 @@ describe('ControlModeParser on generated streams', () => {
         const stream = serialise(items);
         const parser = new ControlModeParser({ notificationsInBlocks });
         const messages = [...stream].flatMap((byte) => parser.push(Uint8Array.of(byte)));
-        expect(plain(messages)).toEqual(plain(expectedMessages(items, notificationsInBlocks)));
+        expect(plain(messages)).toEqual(expectedMessages(items, notificationsInBlocks));
       }),
       { numRuns: 200 },
     );
