@@ -178,24 +178,32 @@ export class ServerMonitor {
   }
 
   /**
-   * Runs the agent's detector on a fresh screen and records the detection.
-   * The facts are as of the capture (`now`, `idleMs`); a screen served from
-   * the cache had the same screen and facts as at its capture (a change of
-   * either means a capture), so the detector, pure, would say the same again:
-   * its verdict then is recorded once more.
+   * Runs the agent's detector on a screen and records the detection. The
+   * facts are as of the capture (`now`, `idleMs`). A screen that is the very
+   * one the detector last read (served from the cache, or captured again
+   * unchanged, which keeps the cached array), with the same process facts,
+   * gets the same verdict from a pure detector: that verdict is recorded
+   * once more, as of its first reading.
    */
   #detect(monitored: MonitoredAgent, pane: PaneFacts, lines: readonly string[], screen: 'captured' | 'cached'): AgentOutcome {
     const memory = this.#panes.get(pane.paneId) as PaneMemory;
     const lastOutputAt = this.strategy.lastOutputAt(pane.paneId);
     const at = Date.now();
-    if (screen === 'captured' || memory.read?.lines !== lines) {
+    let read = memory.read;
+    if (
+      read === undefined ||
+      read.lines !== lines ||
+      read.facts.paneDead !== pane.dead ||
+      read.facts.deadStatus !== pane.deadStatus ||
+      read.facts.currentCommand !== memory.currentCommand
+    ) {
       const now = memory.capturedAt ?? at;
       const facts: { -readonly [K in keyof ProcessFacts]: ProcessFacts[K] } = { paneDead: pane.dead, currentCommand: memory.currentCommand, now };
       if (pane.deadStatus !== undefined) facts.deadStatus = pane.deadStatus;
       if (lastOutputAt !== undefined) facts.idleMs = Math.max(0, now - lastOutputAt);
-      memory.read = { lines, detection: detect(monitored, { lines }, facts), facts };
+      read = memory.read = { lines, detection: detect(monitored, { lines }, facts), facts };
     }
-    const { detection, facts } = memory.read;
+    const { detection, facts } = read;
     const status = monitored.record(detection, facts, at);
     return { ok: true, status, screen, lastOutputAt, quietSince: lastOutputAt ?? memory.firstSeenAt };
   }

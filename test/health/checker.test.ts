@@ -5,7 +5,7 @@ import { MONITOR_SESSION_PREFIX } from '../../src/health/monitors/events.js';
 import type { CycleReport } from '../../src/health/report.js';
 import { retryUntil } from '../../src/testing/index.js';
 import { lightAgentCommand } from '../../src/testing/fake-agent/light.js';
-import { healthFixture, type HealthFixture } from './support/fleet.js';
+import { healthFixture, monitoredAgent, type HealthFixture } from './support/fleet.js';
 
 const SHELL = ['bash', '--norc', '--noprofile'];
 
@@ -86,6 +86,36 @@ describe.each(['events', 'poll'] as const)('HealthChecker, %s mode', (mode) => {
     expect([line(first, agent).health, line(second, agent).health]).toContain('exited');
     expect(line(second, agent).state).toBe('exited');
     expect(exited).toEqual([agent.name]);
+  });
+});
+
+describe('HealthChecker, poll mode', () => {
+  it('reads a screen captured again unchanged once, and a changed one again', async () => {
+    const agents = await Promise.all(
+      Array.from({ length: 3 }, (_, i) => fixture.orc.spawn({ name: `same-${i}`, kind: 'claude-code', command: lightAgentCommand({ name: `same-${i}` }), session: 'same' })),
+    );
+    const reads = new Map<string, number>();
+    const counted = agents.map((agent) =>
+      monitoredAgent(agent, fixture.orc.registry.get('detector', 'claude-code')(), fixture.client, () => reads.set(agent.paneId, (reads.get(agent.paneId) ?? 0) + 1)),
+    );
+    const health = checker({ mode: 'poll', agents: () => counted });
+    await retryUntil(async () => (await health.check()).agents.every((report) => report.state === 'idle'), { description: 'the agents to draw' });
+    reads.clear();
+    for (let i = 0; i < 3; i++) {
+      const report = await health.check();
+      expect(report.captures).toBe(agents.length);
+      expect(report.agents.map((entry) => entry.state)).toEqual(['idle', 'idle', 'idle']);
+    }
+    expect(reads.size).toBe(0);
+
+    // Narrower than its rules: tmux rewraps them, and the screen changes.
+    const [changed] = agents as [Agent];
+    const before = (await fixture.client.capturePane(changed.paneId)).join('\n');
+    await fixture.client.run(['resize-window', '-t', changed.paneId, '-x', '60']);
+    await retryUntil(async () => (await fixture.client.capturePane(changed.paneId)).join('\n') !== before, { description: 'the screen to change' });
+    const report = await health.check();
+    expect(line(report, changed).state).toBe('idle');
+    expect([...reads]).toEqual([[changed.paneId, 1]]);
   });
 });
 
