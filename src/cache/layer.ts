@@ -16,6 +16,8 @@ export interface CacheEntry {
   readonly key: string;
   readonly value: unknown;
   readonly tags: readonly string[];
+  /** As counted against the layer's `maxBytes`. */
+  readonly size: number;
 }
 
 /** A load under way. Once superseded (by an invalidation or a `set`) its result is not stored. @internal */
@@ -139,10 +141,18 @@ export class CacheLayer {
     return this.#lru.peek(key);
   }
 
-  /** Keeps `value`; returns the entry, or `undefined` when the value is larger than the whole layer. */
+  /**
+   * Keeps `value`; returns the entry, or `undefined` when the value is larger
+   * than the whole layer. Storing again the very value an entry holds, with
+   * the same tags, keeps that entry (made recent, its TTL restarted).
+   */
   store(key: string, value: unknown, tags: readonly string[], ttlMs: number | undefined): CacheEntry | undefined {
-    const size = this.#sizeOf(value);
-    const entry: CacheEntry = { layer: this, key, value, tags };
+    const current = this.#lru.peek(key);
+    const entry: CacheEntry =
+      current !== undefined && current.value === value && sameTags(current.tags, tags)
+        ? current
+        : { layer: this, key, value, tags, size: this.#sizeOf(value) };
+    const { size } = entry;
     // Too large a value is not kept, and the entry it replaces goes too.
     this.#lru.set(key, entry, ttlMs === undefined ? { size } : { size, ttl: ttlMs });
     if (size <= this.#options.maxBytes) return entry;
@@ -198,4 +208,8 @@ export class CacheLayer {
     // lru-cache counts whole, positive sizes.
     return Math.max(1, Math.ceil(size));
   }
+}
+
+function sameTags(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((tag, i) => tag === b[i]);
 }

@@ -97,6 +97,25 @@ describe('LayeredCache get, peek and set', () => {
     expect(cache.stats().pane_content).toMatchObject({ entries: 1, bytes: 4, evictions: 0 });
   });
 
+  it('restarts the TTL of the very value set again, keeping its tags', () => {
+    const clock = new ManualClock();
+    const cache = new LayeredCache({ clock });
+    const screen = ['line'];
+    cache.set('pane_content', '%1', screen, { tags: ['pane:%1'] });
+    clock.advance(6_000);
+    cache.set('pane_content', '%1', screen, { tags: ['pane:%1'] });
+    clock.advance(6_000);
+    expect(cache.get('pane_content', '%1')).toBe(screen);
+    expect(cache.stats().pane_content).toMatchObject({ entries: 1, evictions: 0 });
+    expect(cache.invalidateTag('pane:%1')).toBe(1);
+    expect(cache.get('pane_content', '%1')).toBeUndefined();
+    // Other tags make a new entry: the old tag no longer reaches it.
+    cache.set('pane_content', '%1', screen, { tags: ['pane:%1'] });
+    cache.set('pane_content', '%1', screen, { tags: ['other'] });
+    expect(cache.invalidateTag('pane:%1')).toBe(0);
+    expect(cache.invalidateTag('other')).toBe(1);
+  });
+
   it('expires entries after the layer TTL, counting evictions', () => {
     const clock = new ManualClock();
     const cache = new LayeredCache({ clock });
