@@ -220,6 +220,8 @@ describe.concurrent('the fake agent', () => {
     await agent.waitFor('the pasted lines in the box', (lines) => boxLines(lines)?.join('\n') === '❯\u00a0first line\n  second; $HOME    end');
     expect(await readFakeAgentLog(agent.log)).toEqual([]);
     await agent.keys('Enter');
+    // The first turn ends before the next paste, so the footer below shows what the paste alone did.
+    await agent.waitFor('the first message answered', (l) => l.some((line) => line.startsWith('● ')) && footer(l) !== '  esc to interrupt');
 
     const long = Array.from({ length: 12 }, (_, i) => `line ${i + 1} of the pasted message`).join('\n');
     await agent.paste(long);
