@@ -9,6 +9,7 @@ import { DIAGNOSTICS_CHANNELS, publish } from '../diagnostics.js';
 import { InvalidOptionError } from '../errors.js';
 import { describeValue } from '../util/options.js';
 import type { ResolvedLayerOptions } from './options.js';
+import { sameStrings } from '../util/arrays.js';
 
 /** A cached value and what invalidates it. @internal */
 export interface CacheEntry {
@@ -149,7 +150,7 @@ export class CacheLayer {
   store(key: string, value: unknown, tags: readonly string[], ttlMs: number | undefined): CacheEntry | undefined {
     const current = this.#lru.peek(key);
     const entry: CacheEntry =
-      current !== undefined && current.value === value && sameTags(current.tags, tags)
+      current !== undefined && current.value === value && sameStrings(current.tags, tags)
         ? current
         : { layer: this, key, value, tags, size: this.#sizeOf(value) };
     const { size } = entry;
@@ -208,8 +209,4 @@ export class CacheLayer {
     // lru-cache counts whole, positive sizes.
     return Math.max(1, Math.ceil(size));
   }
-}
-
-function sameTags(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((tag, i) => tag === b[i]);
 }

@@ -17,6 +17,7 @@ import type { MonitoredPane, MonitorStrategy } from './monitor.js';
 import type { MonitoredAgent } from './monitored-agent.js';
 import { isOrphaned, listPaneFacts, type PaneFacts } from './pane-facts.js';
 import type { ServerScreens } from './screens.js';
+import { sameStrings } from '../util/arrays.js';
 
 /** What one cycle found about one agent. */
 export type AgentOutcome =
@@ -221,7 +222,7 @@ export class ServerMonitor {
     }
     const at = Date.now();
     const previous = screens.peek(paneId);
-    const changed = previous === undefined || !sameLines(previous, lines);
+    const changed = previous === undefined || !sameStrings(previous, lines);
     // An unchanged screen keeps its cached array: the new one dies young, and a long-lived one is not replaced every cycle.
     const screen = changed ? lines : previous;
     screens.set(paneId, screen, this.strategy.screenTtlMs);
@@ -317,10 +318,6 @@ function detect(monitored: MonitoredAgent, screen: Screen, facts: ProcessFacts):
   } catch (error) {
     return { state: 'unknown', evidence: [`detector ${monitored.detector.name} failed: ${error instanceof Error ? error.message : String(error)}`] };
   }
-}
-
-function sameLines(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((line, i) => line === b[i]);
 }
 
 function noop(): void {

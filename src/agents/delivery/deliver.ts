@@ -10,13 +10,13 @@ import { InvalidArgumentError, TmuxCommandError } from '../../errors.js';
 import { assertCarriable } from '../../tmux/quote.js';
 import type { Detector } from '../detectors/detector.js';
 import { AgentExitedError } from '../errors.js';
-import type { Screen } from '../state.js';
 import { DeliveryError, InputNotEmptyError } from './errors.js';
 import type { PaneObservation } from './observe.js';
 import { resolveDeliveryOptions, type DeliveryOptions, type ResolvedDeliveryOptions } from './options.js';
 import { observeUntil, pause, throwIfAborted } from './poll.js';
 import type { DeliveryStrategy, DeliveryTarget } from './strategy.js';
 import { describeValue } from '../../util/options.js';
+import { sameStrings } from '../../util/arrays.js';
 
 /** Everything a delivery works with. */
 export interface DeliveryContext {
@@ -230,9 +230,9 @@ function isShown(observation: PaneObservation, previous: PaneObservation | undef
     if (tail !== '' && compact(input).includes(tail)) return true;
     return previous?.detection.input === input;
   }
-  if (sameScreen(observation.screen, before.screen)) return false;
+  if (sameStrings(observation.screen.lines, before.screen.lines)) return false;
   if (tail !== '' && compact(observation.screen.lines.join('')).includes(tail)) return true;
-  return previous !== undefined && sameScreen(observation.screen, previous.screen);
+  return previous !== undefined && sameStrings(observation.screen.lines, previous.screen.lines);
 }
 
 /** Submits and verifies, pressing Enter again while the agent shows no sign of taking the message. */
@@ -265,7 +265,7 @@ function takenBy(observation: PaneObservation, shown: PaneObservation): Verified
   const { input, state } = observation.detection;
   if (input === '') return 'input-cleared';
   if (state !== shown.detection.state && state !== 'unknown' && state !== 'starting') return 'state-changed';
-  if (input === undefined && shown.detection.input === undefined && !sameScreen(observation.screen, shown.screen)) {
+  if (input === undefined && shown.detection.input === undefined && !sameStrings(observation.screen.lines, shown.screen.lines)) {
     return 'screen-changed';
   }
   return undefined;
@@ -291,6 +291,3 @@ function compact(text: string): string {
   return text.replace(/\s+/gu, '');
 }
 
-function sameScreen(a: Screen, b: Screen): boolean {
-  return a.lines.length === b.lines.length && a.lines.every((line, index) => line === b.lines[index]);
-}
