@@ -58,38 +58,35 @@ const NBSP = '\u00a0';
  */
 const SCRIPT = String.raw`name=$1 active=$2 interval=$3 lines=$4 count=0
 stty -echo 2>/dev/null
-measure() {
-  local i
-  read -r _ cols < <(stty size 2>/dev/null)
-  [[ $cols =~ ^[1-9][0-9]*$ ]] || cols=80
-  rule=
-  for ((i = 0; i < cols; i++)); do rule+=─; done
-}
 # Lines end with CR and IND (ESC D: down a line, scrolling at the bottom) rather than a newline: stdout on a
 # terminal is line-buffered, so a newline would send each line in a write of its own, and a capture could fall
-# between two of them. Each frame is one printf, and with no newline in it, one write. The footer goes into $footer.
-footer() {
-  if [[ $active == 1 ]]; then
-    printf -v footer '\r\eD✻ Working… (%ds · ↓ %d tokens)\r\eD\r\eD%s\r\eD❯${NBSP}\r\eD%s\r\eD  esc to interrupt' "$SECONDS" "$((count * 7))" "$rule" "$rule"
-  else
-    printf -v footer '%s\r\eD❯${NBSP}\r\eD%s\r\eD  ? for shortcuts' "$rule" "$rule"
-  fi
+# between two of them. Each frame is one printf, and with no newline in it, one write.
+# The input box, drawn once for the pane's width: $box ends an idle screen, $working_box a working one.
+measure() {
+  local i rule=
+  read -r _ cols < <(stty size 2>/dev/null)
+  [[ $cols =~ ^[1-9][0-9]*$ ]] || cols=80
+  for ((i = 0; i < cols; i++)); do rule+=─; done
+  printf -v box '%s\r\eD❯${NBSP}\r\eD%s\r\eD  ? for shortcuts' "$rule" "$rule"
+  printf -v working_box '\r\eD\r\eD%s\r\eD❯${NBSP}\r\eD%s\r\eD  esc to interrupt' "$rule" "$rule"
 }
+# The spinner line and the box under it (printf's format; then seconds, tokens and $working_box).
+working='\r\eD✻ Working… (%ds · ↓ %d tokens)%s'
 draw() {
   printf '\e[H\e[2J\r\eD ▐▛███▜▌   Claude Code (light fake agent)\r\eD▝▜█████▛▘  %s\r\eD\r\eD' "$name"
   local i
   for ((i = 1; i <= lines; i++)); do printf '%s line %d\r\eD' "$name" "$i"; done
-  footer
-  printf '%s' "$footer"
+  if [[ $active == 1 ]]; then printf "$working" "$SECONDS" 0 "$working_box"; else printf '%s' "$box"; fi
 }
 measure
 draw
 if [[ $active == 1 ]]; then
+  # Each frame: the last output line moves up into the history, then the spinner and the box again.
+  frame="\r\e[6A\e[J  ⎿  %s output %d\r\eD$working"
   while :; do
     read -r -t "$interval" _ || (($? > 128)) || exit 0
     count=$((count + 1))
-    footer
-    printf '\r\e[6A\e[J  ⎿  %s output %d\r\eD%s' "$name" "$count" "$footer"
+    printf "$frame" "$name" "$count" "$SECONDS" "$((count * 7))" "$working_box"
   done
 fi
 while :; do
