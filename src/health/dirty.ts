@@ -29,16 +29,16 @@ interface PaneOutput {
  * - {@link DirtyTracker.takePauses}: the panes to pause now;
  * - before capturing: {@link DirtyTracker.beginCapture} clears the panes'
  *   dirty marks, cancels their queued pauses and returns the paused ones,
- *   which must be resumed (`continue`, answered) before the capture, so that
- *   anything printed after the capture reaches the client as `%output`;
- *   {@link DirtyTracker.markDirty} when a begun capture is not made after all.
+ *   which must be resumed (`continue`) before the capture, on the same
+ *   connection, so that anything printed after the capture reaches the
+ *   client as `%output`.
  *
  * @internal
  * @example
  * const dirty = new DirtyTracker();
  * dirty.output('%1', Date.now()); // from a %output notification
  * const pause = dirty.takePauses(); // ['%1']: send refresh-client -A '%1:pause'
- * const resume = dirty.beginCapture(['%1']); // ['%1']: send -A '%1:continue', await it, then capture
+ * const resume = dirty.beginCapture(['%1']); // ['%1']: send -A '%1:continue', then the capture
  */
 export class DirtyTracker {
   readonly #panes = new Map<string, PaneOutput>();
@@ -129,14 +129,6 @@ export class DirtyTracker {
       pane.state = 'on';
     }
     return resume;
-  }
-
-  /** Marks known panes dirty again (a capture begun and never made); unknown panes are left alone. */
-  markDirty(paneIds: Iterable<string>): void {
-    for (const paneId of paneIds) {
-      const pane = this.#panes.get(paneId);
-      if (pane !== undefined) pane.dirty = true;
-    }
   }
 
   /**

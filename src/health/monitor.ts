@@ -5,6 +5,7 @@
  * @module
  */
 import type { TmuxClient } from '../tmux/client.js';
+import type { CommandRunner } from '../tmux/runner.js';
 import type { PaneFacts } from './pane-facts.js';
 import type { TmuxServerOptions } from '../tmux/server.js';
 
@@ -35,6 +36,30 @@ export interface MonitorContext {
 }
 
 /**
+ * What a strategy's `sync` may ask the checker to read on the strategy's own
+ * connection, so that one write carries the strategy's commands and the
+ * reads, and one round trip answers them all.
+ *
+ * @example
+ * async sync(panes, reads) {
+ *   void connection.run(['refresh-client', '-A', `${paneId}:continue`]);
+ *   reads.capture([paneId], connection); // runs after the resume, in the same write
+ *   return facts;
+ * }
+ */
+export interface SyncReads {
+  /**
+   * Starts, now, on `runner`, the capture of each of `paneIds` (with a read
+   * of its foreground process), and the process reads the checker has due
+   * this cycle. Commands sent on `runner` before this call run before the
+   * captures. The checker captures these panes no more in this cycle, and
+   * does not call {@link MonitorStrategy.beforeCapture} for them: the
+   * strategy has made them ready. Call it at most once per `sync`.
+   */
+  capture(paneIds: readonly string[], runner: CommandRunner): void;
+}
+
+/**
  * Tells a health checker, for one server, which panes need a fresh capture.
  * The checker calls, per cycle: `sync` (and lists the server's panes, unless
  * `sync` gave the facts of them all), then `needsCapture` for each pane,
@@ -59,8 +84,11 @@ export interface MonitorStrategy {
    * accounts for all output tmux had read before it was called. Resolves to
    * the facts of the panes it watches when it listed them itself (the
    * checker then lists the server only for panes left out), or `undefined`.
+   *
+   * A strategy with a connection of its own may have the panes it already
+   * knows changed read there, in the same round trip: see {@link SyncReads}.
    */
-  sync(panes: readonly MonitoredPane[]): Promise<ReadonlyMap<string, PaneFacts> | undefined>;
+  sync(panes: readonly MonitoredPane[], reads: SyncReads): Promise<ReadonlyMap<string, PaneFacts> | undefined>;
   /** `true` when the pane may have changed since its last capture. */
   needsCapture(paneId: string): boolean;
   /** Runs before each batch of captures, which start only once it resolves. */

@@ -9,11 +9,12 @@ import type { AgentStatus } from '../agents/agent.js';
 import { paneObserver } from '../agents/delivery/observe.js';
 import { isShell } from '../agents/detectors/process-exit.js';
 import type { Detection, ProcessFacts, Screen } from '../agents/state.js';
-import { OrchestratorError, TmuxCommandError } from '../errors.js';
-import type { TmuxClient } from '../tmux/client.js';
+import { ConnectionClosedError, OrchestratorError, TmuxCommandError } from '../errors.js';
+import { capturePaneCommand, displayMessageCommand, type TmuxClient } from '../tmux/client.js';
+import type { CommandRunner } from '../tmux/runner.js';
 import { Deadline, EXPIRED } from './deadline.js';
 import { ObservationTimeoutError } from './errors.js';
-import type { MonitoredPane, MonitorStrategy } from './monitor.js';
+import type { MonitoredPane, MonitorStrategy, SyncReads } from './monitor.js';
 import type { MonitoredAgent } from './monitored-agent.js';
 import { isOrphaned, listPaneFacts, type PaneFacts } from './pane-facts.js';
 import type { ServerScreens } from './screens.js';
@@ -107,36 +108,55 @@ export class ServerMonitor {
   async #observe(agents: readonly MonitoredAgent[], deadline: Deadline): Promise<AgentOutcome[]> {
     const timedOut = (): AgentOutcome[] => agents.map(({ agent }) => this.#timedOut(agent.paneId));
     const memories = this.#memories(agents);
-    const synced = await deadline.race(this.strategy.sync(memories.map((memory) => memory.pane)));
+    // Each pane's foreground process is read at least every COMMAND_REFRESH_CYCLES cycles, and every cycle
+    // while a shell is in front; and whenever its screen is captured (the process as of now).
+    const turn = this.#cycles++ % COMMAND_REFRESH_CYCLES;
+    const periodic = memories.filter((memory, i) => i % COMMAND_REFRESH_CYCLES === turn || isShell(memory.currentCommand)).map((memory) => memory.pane.paneId);
+    const captures = new Map<string, Promise<CaptureResult>>();
+    const reads = new Map<string, Promise<string | undefined>>();
+    const syncReads: SyncReads = {
+      capture: (paneIds, runner) => {
+        const read = (paneId: string): void => {
+          const command = this.#readCommand(paneId, runner);
+          command.catch(noop); // awaited below, unless the deadline passes first
+          reads.set(paneId, command);
+        };
+        for (const paneId of paneIds) {
+          if (captures.has(paneId)) continue;
+          read(paneId);
+          const capture = this.#capture(paneId, runner);
+          capture.catch(noop);
+          captures.set(paneId, capture);
+        }
+        for (const paneId of periodic) if (!reads.has(paneId)) read(paneId);
+      },
+    };
+    const synced = await deadline.race(this.strategy.sync(memories.map((memory) => memory.pane), syncReads));
     if (synced === EXPIRED) return timedOut();
     // Unless the strategy listed every pane, the listing runs while the first captures are made.
     const complete = synced !== undefined && memories.every((memory) => synced.has(memory.pane.paneId));
     const listing = complete ? Promise.resolve(synced) : listPaneFacts(this.#options.client);
     listing.catch(noop);
 
-    // First round: the panes the strategy (or the cache) says changed.
-    const captures = new Map<string, Promise<CaptureResult>>();
+    // First round: the panes the strategy (or the cache) says changed, unless read at sync.
     const cached = new Map<string, readonly string[]>();
     const first = new Set<string>();
     for (const memory of memories) {
       const { paneId } = memory.pane;
-      if (first.has(paneId) || cached.has(paneId)) continue;
+      if (first.has(paneId) || cached.has(paneId) || captures.has(paneId)) continue;
       const lines = memory.facts === undefined || this.strategy.needsCapture(paneId) ? undefined : this.#options.screens.get(paneId);
       if (lines === undefined) first.add(paneId);
       else cached.set(paneId, lines);
     }
     // The panes being captured need their foreground process as of now, which the listing may not have read:
     // read from the strategy's facts, ahead of the captures; from the checker's own listing, once it is in.
-    const turn = this.#cycles++ % COMMAND_REFRESH_CYCLES;
-    const due = memories
-      .filter((memory, i) => i % COMMAND_REFRESH_CYCLES === turn || first.has(memory.pane.paneId) || isShell(memory.currentCommand))
-      .map((memory) => memory.pane.paneId);
-    const reading = complete ? this.#readCommands(synced, due) : undefined;
+    const due = [...periodic, ...first].filter((paneId) => !reads.has(paneId));
+    const reading = complete ? this.#readCommands(synced, due, reads) : undefined;
     reading?.catch(noop);
     if (!(await this.#startCaptures([...first], captures, deadline))) return timedOut();
     const facts = await deadline.race(listing);
     if (facts === EXPIRED) return timedOut();
-    const commands = await deadline.race(reading ?? this.#readCommands(facts, due));
+    const commands = await deadline.race(reading ?? this.#readCommands(facts, due, reads));
     if (commands === EXPIRED) return timedOut();
     // Second round: the panes whose facts call for a fresh screen.
     const second: string[] = [];
@@ -210,13 +230,14 @@ export class ServerMonitor {
   }
 
   /** Captures a pane's screen into the cache: the lines, `undefined` when the pane is gone, or the error. */
-  async #capture(paneId: string): Promise<CaptureResult> {
+  async #capture(paneId: string, runner?: CommandRunner): Promise<CaptureResult> {
     const { client, screens } = this.#options;
     let lines: string[];
     try {
-      lines = await this.#queue.add(() => client.capturePane(paneId));
+      lines = await (runner === undefined ? this.#queue.add(() => client.capturePane(paneId)) : runner.run(capturePaneCommand(paneId), { readOnly: true }));
     } catch (error) {
       if (error instanceof TmuxCommandError) return undefined; // `can't find pane`: killed since the listing
+      if (runner !== undefined && error instanceof ConnectionClosedError) return this.#capture(paneId); // the strategy's connection died
       if (error instanceof OrchestratorError) return error;
       throw error;
     }
@@ -232,25 +253,33 @@ export class ServerMonitor {
     return screen;
   }
 
-  /** Reads the foreground process of the listed panes among `paneIds` whose process the listing left out. */
-  async #readCommands(facts: ReadonlyMap<string, PaneFacts>, paneIds: readonly string[]): Promise<Map<string, string>> {
-    const { client } = this.#options;
-    const commands = new Map<string, string>();
-    const reads: Promise<void>[] = [];
-    for (const paneId of new Set(paneIds)) {
+  /**
+   * The foreground process of the panes read at sync (`reads`), and of the
+   * listed panes among `paneIds` whose process the listing left out.
+   */
+  async #readCommands(facts: ReadonlyMap<string, PaneFacts>, paneIds: readonly string[], reads: ReadonlyMap<string, Promise<string | undefined>>): Promise<Map<string, string>> {
+    const all = new Map(reads);
+    for (const paneId of paneIds) {
       const pane = facts.get(paneId);
-      if (pane === undefined || pane.currentCommand !== undefined) continue;
-      reads.push(
-        client.displayMessage('#{pane_current_command}', { target: paneId }).then(
-          (command) => void commands.set(paneId, command),
-          (error: unknown) => {
-            if (!(error instanceof TmuxCommandError)) throw error; // gone since the listing: its capture says so
-          },
-        ),
-      );
+      if (pane !== undefined && pane.currentCommand === undefined && !all.has(paneId)) all.set(paneId, this.#readCommand(paneId));
     }
-    await Promise.all(reads);
+    const commands = new Map<string, string>();
+    await Promise.all([...all].map(async ([paneId, read]) => {
+      const command = await read;
+      if (command !== undefined) commands.set(paneId, command);
+    }));
     return commands;
+  }
+
+  /** The pane's foreground process, read on `runner` (or the client); `undefined` for a pane gone (its capture says so). */
+  async #readCommand(paneId: string, runner?: CommandRunner): Promise<string | undefined> {
+    try {
+      return (await (runner ?? this.#options.client).run(displayMessageCommand('#{pane_current_command}', paneId), { readOnly: true })).join('\n');
+    } catch (error) {
+      if (error instanceof TmuxCommandError) return undefined;
+      if (runner !== undefined && error instanceof ConnectionClosedError) return this.#readCommand(paneId); // the strategy's connection died
+      throw error;
+    }
   }
 
   /** A pane missing from the listing (or vanished before its capture): look at it as deliveries do, which sees it dead. */

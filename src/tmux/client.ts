@@ -69,6 +69,31 @@ export interface CaptureOptions {
   readonly join?: boolean;
 }
 
+/**
+ * The `capture-pane` command {@link TmuxClient.capturePane} runs, for
+ * capturing on another runner.
+ *
+ * @internal
+ */
+export function capturePaneCommand(target: string, options: CaptureOptions = {}): string[] {
+  const argv = ['capture-pane', '-p', '-t', target];
+  if (options.start !== undefined) argv.push('-S', String(options.start));
+  if (options.end !== undefined) argv.push('-E', String(options.end));
+  if (options.escapes === true) argv.push('-e');
+  if (options.join === true) argv.push('-J');
+  return argv;
+}
+
+/**
+ * The `display-message -p` command {@link TmuxClient.displayMessage} runs,
+ * for running on another runner.
+ *
+ * @internal
+ */
+export function displayMessageCommand(format: string, target?: string): string[] {
+  return target === undefined ? ['display-message', '-p', '--', format] : ['display-message', '-p', '-t', target, '--', format];
+}
+
 /** Ids of what `newSession` created. */
 export interface NewSessionResult {
   /** The new session, `$N`. */
@@ -234,12 +259,7 @@ export class TmuxClient extends EventEmitter<TmuxClientEvents> implements Comman
 
   /** The pane's text, one string per line (the visible screen unless `start`/`end` say otherwise). */
   capturePane(target: string, options: CaptureOptions = {}): Promise<string[]> {
-    const argv = ['capture-pane', '-p', '-t', target];
-    if (options.start !== undefined) argv.push('-S', String(options.start));
-    if (options.end !== undefined) argv.push('-E', String(options.end));
-    if (options.escapes === true) argv.push('-e');
-    if (options.join === true) argv.push('-J');
-    return this.run(argv, { readOnly: true });
+    return this.run(capturePaneCommand(target, options), { readOnly: true });
   }
 
   /** Kills a session. */
@@ -295,8 +315,7 @@ export class TmuxClient extends EventEmitter<TmuxClientEvents> implements Comman
    * the result. The format is tmux's language: pass no untrusted text in it.
    */
   async displayMessage(format: string, options: { target?: string } = {}): Promise<string> {
-    const target = options.target === undefined ? [] : ['-t', options.target];
-    return (await this.run(['display-message', '-p', ...target, '--', format], { readOnly: true })).join('\n');
+    return (await this.run(displayMessageCommand(format, options.target), { readOnly: true })).join('\n');
   }
 
   /** Stops listening; closes the runner too when the client owns it. Idempotent. */

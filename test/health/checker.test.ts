@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Agent } from '../../src/agents/agent.js';
 import { HealthChecker } from '../../src/health/checker.js';
+import { TmuxClient } from '../../src/tmux/client.js';
 import { MONITOR_SESSION_PREFIX } from '../../src/health/monitors/events.js';
 import type { CycleReport } from '../../src/health/report.js';
 import { retryUntil } from '../../src/testing/index.js';
@@ -151,6 +152,34 @@ describe('HealthChecker, events mode', () => {
       for (const agent of idle) expect(line(report, agent)).toMatchObject({ captured: false, state: 'idle' });
     }
     expect(health.cache.stats().pane_content?.entries).toBeGreaterThanOrEqual(idle.length + 1);
+  });
+
+  it('captures a pane that wrote output in the round trip of the sync, on its own client: none through the command pool', async () => {
+    const idle = await fixture.orc.spawn({ name: 'rt-idle', kind: 'claude-code', command: lightAgentCommand({ name: 'rt-idle' }), session: 'round-trip' });
+    const active = await fixture.orc.spawn({
+      name: 'rt-active',
+      kind: 'claude-code',
+      command: lightAgentCommand({ name: 'rt-active', active: true, intervalMs: 50 }),
+      session: 'round-trip',
+    });
+    const sent: string[] = [];
+    const counting = new TmuxClient({ run: (argv, options) => (sent.push(argv[0] as string), fixture.client.run(argv, options)) });
+    const monitored = [idle, active].map((agent) => monitoredAgent(agent, fixture.orc.registry.get('detector', 'claude-code')(), counting));
+    const health = checker({ mode: 'events', agents: () => monitored });
+    await retryUntil(async () => line(await health.check(), idle).state === 'idle' && line(await health.check(), idle).captured === false, {
+      description: 'the idle agent to settle',
+    });
+    for (let i = 0; i < 3; i++) {
+      const before = await fixture.client.capturePane(active.paneId);
+      await retryUntil(async () => (await fixture.client.capturePane(active.paneId)).join('\n') !== before.join('\n'), {
+        description: 'the active agent to print',
+      });
+      sent.length = 0;
+      const report = await health.check();
+      expect(line(report, active)).toMatchObject({ captured: true, state: 'working' });
+      expect(line(report, idle)).toMatchObject({ captured: false, state: 'idle' });
+      expect(sent).not.toContain('capture-pane');
+    }
   });
 
   it('links agent windows without changing their size or listing them twice, and removes its session on close', async () => {

@@ -30,18 +30,6 @@ describe('DirtyTracker', () => {
     expect(dirty.takePauses()).toEqual(['%2']);
   });
 
-  it('marks a begun capture that was never made dirty again, and leaves unknown panes alone', () => {
-    const dirty = new DirtyTracker();
-    dirty.output('%1', 1);
-    dirty.takePauses();
-    expect(dirty.beginCapture(['%1'])).toEqual(['%1']);
-    expect(dirty.isDirty('%1')).toBe(false);
-    dirty.markDirty(['%1', '%7']);
-    expect(dirty.isDirty('%1')).toBe(true);
-    expect([...dirty.panes()]).toEqual(['%1']);
-    expect(dirty.takePauses()).toEqual([]); // its output is on: a capture is due, not a pause
-  });
-
   it('makes every pane dirty and on after a reset, and forgets panes', () => {
     const dirty = new DirtyTracker();
     dirty.output('%1', 1);

@@ -2,13 +2,14 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Agent } from '../../src/agents/agent.js';
-import { DIAGNOSTICS_CHANNELS, type HealthCycleMessage } from '../../src/diagnostics.js';
+import { DIAGNOSTICS_CHANNELS, type HealthCycleMessage, type TmuxCommandMessage } from '../../src/diagnostics.js';
 import { InvalidArgumentError } from '../../src/errors.js';
 import { HealthChecker } from '../../src/health/checker.js';
 import type { HealthCheckerOptions } from '../../src/health/options.js';
 import type { MonitorFactory } from '../../src/health/monitor.js';
 import { pollMonitor } from '../../src/health/monitors/poll.js';
 import { retryUntil } from '../../src/testing/index.js';
+import { ControlConnection } from '../../src/tmux/connection.js';
 import { healthFixture, type HealthFixture } from './support/fleet.js';
 
 const SHELL = ['bash', '--norc', '--noprofile'];
@@ -53,11 +54,11 @@ describe('HealthChecker lifecycle', () => {
     let syncing = 0;
     let most = 0;
     const mode = register('gated', (base) => ({
-      async sync(panes) {
+      async sync(panes, reads) {
         most = Math.max(most, ++syncing);
         await gate;
         syncing--;
-        return base.sync(panes);
+        return base.sync(panes, reads);
       },
     }));
     const health = checker({ mode });
@@ -90,6 +91,33 @@ describe('HealthChecker lifecycle', () => {
     const next = await health.check();
     expect(next.errors).toBe(0);
     expect(next.agents.map((line) => line.health)).toEqual(['healthy', 'healthy']);
+  });
+
+  it('captures through its own client the panes a strategy handed over at sync on a connection that died', async () => {
+    const lost = await ControlConnection.open({ ...fixture.tmux.server });
+    await lost.close();
+    const mode = register('lost-sync-reads', (base) => ({
+      async sync(panes, reads) {
+        reads.capture(
+          panes.map((pane) => pane.paneId),
+          lost,
+        );
+        return base.sync(panes, reads);
+      },
+    }));
+    const commands: string[] = [];
+    const onCommand = (message: unknown): void => void commands.push((message as TmuxCommandMessage).command);
+    const health = checker({ mode });
+    subscribe(DIAGNOSTICS_CHANNELS.tmuxCommand, onCommand);
+    try {
+      const report = await health.check();
+      expect(report.errors).toBe(0);
+      expect(report.captures).toBe(agents.length);
+      expect(report.agents.map((line) => line.state)).toEqual(agents.map(() => 'idle'));
+    } finally {
+      unsubscribe(DIAGNOSTICS_CHANNELS.tmuxCommand, onCommand);
+    }
+    expect(commands.filter((command) => command === 'capture-pane')).toHaveLength(agents.length);
   });
 
   it('runs continuously until stopped, never overlapping cycles', async () => {

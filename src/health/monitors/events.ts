@@ -11,7 +11,7 @@ import { defineRow, text } from '../../tmux/formats.js';
 import type { Notification } from '../../tmux/notifications.js';
 import { DirtyTracker } from '../dirty.js';
 import { LayoutTracker } from './layout-tracker.js';
-import type { MonitorContext, MonitorFactory, MonitoredPane, MonitorStrategy } from '../monitor.js';
+import type { MonitorContext, MonitorFactory, MonitoredPane, MonitorStrategy, SyncReads } from '../monitor.js';
 import { listPaneFacts, type PaneFacts } from '../pane-facts.js';
 
 /**
@@ -40,9 +40,10 @@ function refreshPanes(paneIds: readonly string[], what: 'pause' | 'continue'): s
  *
  * A pane's first `%output` marks it dirty, drops its cached screen and pauses
  * its output for this client (`refresh-client -A '%P:pause'`, batched), so a
- * busy pane costs one notification per cycle. Before a dirty pane is
- * captured its output is resumed (`continue`, in the `sync` round trip), so
- * anything printed after the capture is reported. Pausing rather than `off`: on tmux 3.3a,
+ * busy pane costs one notification per cycle. At `sync`, the panes known
+ * dirty are resumed (`continue`) and captured on this client, in the one
+ * write and round trip of the `sync`, so anything printed after the capture
+ * is reported. Pausing rather than `off`: on tmux 3.3a,
  * `off` while the pane's output is queued for the client crashes the server,
  * and on later versions panes that every client turned off stop being read.
  *
@@ -66,8 +67,6 @@ class EventsMonitor implements MonitorStrategy {
   readonly #linked = new Set<string>();
   /** Panes whose window is linked, and that window. */
   #watched = new Map<string, string>();
-  /** Dirty panes whose capture began at `sync` (marks cleared, output resumed), until they are captured. */
-  readonly #begun = new Set<string>();
   #connection: ControlConnection | undefined;
   #session = '';
   #flushing = false;
@@ -77,7 +76,7 @@ class EventsMonitor implements MonitorStrategy {
     this.#context = context;
   }
 
-  async sync(panes: readonly MonitoredPane[]): Promise<ReadonlyMap<string, PaneFacts> | undefined> {
+  async sync(panes: readonly MonitoredPane[], reads: SyncReads): Promise<ReadonlyMap<string, PaneFacts> | undefined> {
     const connection = await this.#connect();
     if (connection === undefined) return undefined;
     const windows = await this.#windowsOf(connection, panes);
@@ -106,14 +105,12 @@ class EventsMonitor implements MonitorStrategy {
     }
     // Panes watched anew may still be paused for this client from an earlier time.
     if (rewatched.length > 0) commands.push(connection.run(refreshPanes(rewatched, 'continue')));
-    // The dirty panes are captured this cycle: their capture begins here, their output resumed ahead of
-    // the listing, so the captures wait for no round trip of their own. Panes begun at the last sync
-    // and never captured (the cycle ran out of time) are dirty again.
-    this.#dirty.markDirty(this.#begun);
-    this.#begun.clear();
-    for (const pane of panes) if (!pane.orphaned && this.#dirty.isDirty(pane.paneId)) this.#begun.add(pane.paneId);
-    const resume = this.#dirty.beginCapture([...this.#begun]);
+    // The dirty panes are captured here, on this connection: their output resumed, then the captures
+    // and the listing, in one write and one round trip.
+    const dirty = panes.filter((pane) => !pane.orphaned && this.#dirty.isDirty(pane.paneId)).map((pane) => pane.paneId);
+    const resume = this.#dirty.beginCapture(dirty);
     if (resume.length > 0) commands.push(connection.run(refreshPanes(resume, 'continue')));
+    if (dirty.length > 0) reads.capture(dirty, connection);
     const pauses = this.#dirty.takePauses();
     if (pauses.length > 0) commands.push(connection.run(refreshPanes(pauses, 'pause')));
     // The round trip: its reply comes after every %output tmux queued before it,
@@ -145,12 +142,12 @@ class EventsMonitor implements MonitorStrategy {
   }
 
   needsCapture(paneId: string): boolean {
-    return this.#connection === undefined || !this.#watched.has(paneId) || this.#begun.has(paneId) || this.#dirty.isDirty(paneId);
+    return this.#connection === undefined || !this.#watched.has(paneId) || this.#dirty.isDirty(paneId);
   }
 
   async beforeCapture(paneIds: readonly string[]): Promise<void> {
-    // Panes begun at `sync` are ready; the others (new, or captured for other reasons) begin now.
-    const resume = this.#dirty.beginCapture(paneIds.filter((paneId) => !this.#begun.delete(paneId)));
+    // Panes captured at `sync` do not come here; these are new, or captured for other reasons.
+    const resume = this.#dirty.beginCapture(paneIds);
     const connection = this.#connection;
     if (resume.length === 0 || connection === undefined) return;
     await this.#settle(connection, [connection.run(refreshPanes(resume, 'continue'))]);
@@ -255,7 +252,6 @@ class EventsMonitor implements MonitorStrategy {
     this.#connection = undefined;
     this.#linked.clear();
     this.#watched = new Map();
-    this.#begun.clear();
     this.#dirty.reset();
     this.#layout.reset();
   }
