@@ -5,7 +5,7 @@
  * @module
  */
 import type { Agent } from '../agents/agent.js';
-import { serverKey } from '../tmux/server.js';
+import { serverKey, type TmuxServerOptions } from '../tmux/server.js';
 import type { MonitoredAgent } from './monitored-agent.js';
 import type { ResolvedHealthCheckerOptions } from './options.js';
 import { ServerScreens } from './screens.js';
@@ -20,6 +20,8 @@ export class ServerMonitors {
   readonly #options: ResolvedHealthCheckerOptions;
   readonly #monitors = new Map<string, ServerMonitor>();
   readonly #retiring = new Set<Promise<void>>();
+  /** Each server's key, by the options object agents share: made once, not per agent per cycle. */
+  readonly #keys = new WeakMap<TmuxServerOptions, string>();
 
   constructor(options: ResolvedHealthCheckerOptions) {
     this.#options = options;
@@ -34,7 +36,7 @@ export class ServerMonitors {
   async observe(agents: readonly MonitoredAgent[]): Promise<AgentOutcome[]> {
     const byServer = new Map<string, number[]>();
     agents.forEach((monitored, i) => {
-      const key = serverKey(monitored.agent.server);
+      const key = this.#key(monitored.agent.server);
       const group = byServer.get(key);
       if (group === undefined) byServer.set(key, [i]);
       else group.push(i);
@@ -53,13 +55,19 @@ export class ServerMonitors {
 
   /** The monitor of the agent's server, if a cycle made one. */
   of(agent: Agent): ServerMonitor | undefined {
-    return this.#monitors.get(serverKey(agent.server));
+    return this.#monitors.get(this.#key(agent.server));
   }
 
   /** Closes every monitor's strategy. */
   async close(): Promise<void> {
     for (const [key, monitor] of this.#monitors) this.#retire(key, monitor);
     await Promise.allSettled(this.#retiring);
+  }
+
+  #key(server: TmuxServerOptions): string {
+    let key = this.#keys.get(server);
+    if (key === undefined) this.#keys.set(server, (key = serverKey(server)));
+    return key;
   }
 
   #monitor(key: string, first: MonitoredAgent): ServerMonitor {
