@@ -67,6 +67,8 @@ class EventsMonitor implements MonitorStrategy {
   readonly #linked = new Set<string>();
   /** Panes whose window is linked, and that window. */
   #watched = new Map<string, string>();
+  /** The panes of the last sync, when every one of them was watched (or orphaned) after it. */
+  #steady: readonly MonitoredPane[] | undefined;
   #connection: ControlConnection | undefined;
   #session = '';
   #flushing = false;
@@ -79,32 +81,9 @@ class EventsMonitor implements MonitorStrategy {
   async sync(panes: readonly MonitoredPane[], reads: SyncReads): Promise<ReadonlyMap<string, PaneFacts> | undefined> {
     const connection = await this.#connect();
     if (connection === undefined) return undefined;
-    const windows = await this.#windowsOf(connection, panes);
-    const wanted = new Map<string, string[]>();
-    for (const pane of panes) {
-      const windowId = windows.get(pane.paneId);
-      if (windowId === undefined || pane.orphaned) continue;
-      const paneIds = wanted.get(windowId);
-      if (paneIds === undefined) wanted.set(windowId, [pane.paneId]);
-      else paneIds.push(pane.paneId);
-    }
-    const session = `=${this.#session}`;
     const commands: Promise<unknown>[] = [];
-    for (const windowId of this.#linked) {
-      if (wanted.has(windowId)) continue;
-      this.#linked.delete(windowId);
-      // `-k`: a window only this session still holds (its own session was killed) goes, as it would have without the link.
-      commands.push(connection.run(['unlink-window', '-k', '-t', `${session}:${windowId}`]));
-    }
-    const rewatched: string[] = [];
-    for (const [windowId, paneIds] of wanted) {
-      // Watched anew, or through another window: what it printed meanwhile was not seen.
-      for (const paneId of paneIds) if (this.#watched.get(paneId) !== windowId && this.#dirty.rewatch(paneId)) rewatched.push(paneId);
-      if (this.#linked.has(windowId)) continue;
-      commands.push(connection.run(['link-window', '-d', '-s', windowId, '-t', `${session}:`]).then(() => void this.#linked.add(windowId)));
-    }
-    // Panes watched anew may still be paused for this client from an earlier time.
-    if (rewatched.length > 0) commands.push(connection.run(refreshPanes(rewatched, 'continue')));
+    // The same panes in the same windows as at the last sync, all watched: nothing to link or unlink.
+    const wanted = this.#steady !== undefined && sameLayout(this.#steady, panes) ? undefined : await this.#link(connection, panes, commands);
     // The dirty panes are captured here, on this connection: their output resumed, then the captures
     // and the listing, in one write and one round trip.
     const dirty = panes.filter((pane) => !pane.orphaned && this.#dirty.isDirty(pane.paneId)).map((pane) => pane.paneId);
@@ -124,14 +103,56 @@ class EventsMonitor implements MonitorStrategy {
       if (this.#layout.changed) facts = await this.#list(connection, false).catch(() => undefined);
       else facts = this.#layout.applyDead(facts);
     }
+    if (this.#connection !== connection) return undefined;
+    if (wanted !== undefined) this.#watch(panes, wanted);
+    return facts;
+  }
 
+  /**
+   * Links the windows of `panes` into the monitor's session and unlinks the
+   * others (the commands go into `commands`); resumes the output of panes
+   * watched anew. Returns the panes wanted, by window.
+   */
+  async #link(connection: ControlConnection, panes: readonly MonitoredPane[], commands: Promise<unknown>[]): Promise<Map<string, string[]>> {
+    const windows = await this.#windowsOf(connection, panes);
+    const wanted = new Map<string, string[]>();
+    for (const pane of panes) {
+      const windowId = windows.get(pane.paneId);
+      if (windowId === undefined || pane.orphaned) continue;
+      const paneIds = wanted.get(windowId);
+      if (paneIds === undefined) wanted.set(windowId, [pane.paneId]);
+      else paneIds.push(pane.paneId);
+    }
+    const session = `=${this.#session}`;
+    for (const windowId of this.#linked) {
+      if (wanted.has(windowId)) continue;
+      this.#linked.delete(windowId);
+      // `-k`: a window only this session still holds (its own session was killed) goes, as it would have without the link.
+      commands.push(connection.run(['unlink-window', '-k', '-t', `${session}:${windowId}`]));
+    }
+    const rewatched: string[] = [];
+    for (const [windowId, paneIds] of wanted) {
+      // Watched anew, or through another window: what it printed meanwhile was not seen.
+      for (const paneId of paneIds) if (this.#watched.get(paneId) !== windowId && this.#dirty.rewatch(paneId)) rewatched.push(paneId);
+      if (this.#linked.has(windowId)) continue;
+      commands.push(connection.run(['link-window', '-d', '-s', windowId, '-t', `${session}:`]).then(() => void this.#linked.add(windowId)));
+    }
+    // Panes watched anew may still be paused for this client from an earlier time.
+    if (rewatched.length > 0) commands.push(connection.run(refreshPanes(rewatched, 'continue')));
+    return wanted;
+  }
+
+  /** Watches the wanted panes whose window is now linked; the layout is steady when every one is. */
+  #watch(panes: readonly MonitoredPane[], wanted: ReadonlyMap<string, readonly string[]>): void {
     const watched = new Map<string, string>();
+    let all = true;
     for (const [windowId, paneIds] of wanted) {
       if (this.#linked.has(windowId)) for (const paneId of paneIds) watched.set(paneId, windowId);
+      else all = false;
     }
     this.#watched = watched;
     this.#dirty.forget([...this.#dirty.panes()].filter((paneId) => !watched.has(paneId)));
-    return this.#connection === connection ? facts : undefined;
+    this.#steady = all && panes.every((pane) => pane.windowId !== undefined) ? panes.map((pane) => ({ ...pane })) : undefined;
   }
 
   /** Lists the monitor session's panes (or its dead panes only), without their processes; a full listing becomes the layout's base. */
@@ -252,7 +273,17 @@ class EventsMonitor implements MonitorStrategy {
     this.#connection = undefined;
     this.#linked.clear();
     this.#watched = new Map();
+    this.#steady = undefined;
     this.#dirty.reset();
     this.#layout.reset();
   }
+}
+
+/** `true` when both lists hold the same panes, in the same order, in the same windows, orphaned alike. */
+function sameLayout(before: readonly MonitoredPane[], now: readonly MonitoredPane[]): boolean {
+  if (before.length !== now.length) return false;
+  return before.every((pane, i) => {
+    const current = now[i] as MonitoredPane;
+    return pane.paneId === current.paneId && pane.windowId === current.windowId && pane.orphaned === current.orphaned;
+  });
 }
