@@ -13,14 +13,15 @@
  * library bundled as the build bundles it under plain node, and samples that
  * process's resident memory: the orchestrator's alone.
  *
+ * Run from source, it bundles itself and runs the bundle under plain node,
+ * so the library is measured as its build runs (see `bench/bundled.ts`).
+ *
  * Every server is private (its own socket in a temporary directory) and is
  * removed at the end, on error and on Ctrl-C.
  *
  * @module
  */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { execa } from 'execa';
 import { cpus, loadavg } from 'node:os';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -34,6 +35,7 @@ import { lightAgentCommand } from '../src/testing/fake-agent/light.js';
 import { serverKey } from '../src/tmux/server.js';
 import { monitoredAgent, QUIET_ORCHESTRATOR } from '../test/health/support/fleet.js';
 import { withFleetCleanup, type Fleet } from './fleet.js';
+import { bundle, runBundled } from './bundled.js';
 import { summarize, type Summary } from './stats.js';
 import { integerArgument, parseCommandLine, UsageError } from './args.js';
 import type { SoakJob, SoakSample, SoakSummary } from './soak-worker.js';
@@ -255,22 +257,6 @@ async function measureMode(bench: BenchFleet, mode: BenchMode, settings: Setting
   }
 }
 
-/** The soak's orchestrator program, bundled with the library as the build bundles it, for plain node. */
-async function buildSoakWorker(): Promise<string> {
-  const outfile = fileURLToPath(new URL('../.cache/bench/soak-worker.mjs', import.meta.url));
-  await build({
-    entryPoints: [fileURLToPath(new URL('./soak-worker.ts', import.meta.url))],
-    outfile,
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'warning',
-  });
-  return outfile;
-}
-
 /**
  * Watches the fleet for `seconds` with an orchestrator of its own, in a
  * child process (see `bench/soak-worker.ts`), sampling its memory every 5 s.
@@ -283,7 +269,7 @@ async function soak(bench: BenchFleet, seconds: number, progress: (text: string)
     name: agent.name,
   }));
   const job: SoakJob = { servers, panes, seconds, sampleEveryMs: 5_000 };
-  const worker = execa('node', [await buildSoakWorker(), JSON.stringify(job)], { stdout: ['pipe'], stderr: 'inherit', lines: true, buffer: false });
+  const worker = execa('node', [await bundle('bench/soak-worker.ts'), JSON.stringify(job)], { stdout: ['pipe'], stderr: 'inherit', lines: true, buffer: false });
   const samples: SoakSample[] = [];
   let summary: SoakSummary | undefined;
   for await (const line of worker.iterable()) {
@@ -434,8 +420,11 @@ async function main(): Promise<void> {
   else printTable(sizes, soakResult, facts);
 }
 
-await main().catch((error: unknown) => {
-  if (error instanceof UsageError) console.error(`${error.message}\n\n${USAGE}`);
-  else console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-  process.exitCode = 1;
-});
+// Run from source (tsx), this re-runs itself bundled: see ./bundled.ts.
+if (!(await runBundled(import.meta.url))) {
+  await main().catch((error: unknown) => {
+    if (error instanceof UsageError) console.error(`${error.message}\n\n${USAGE}`);
+    else console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    process.exitCode = 1;
+  });
+}

@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { FileScheduleStore } from '../src/scheduler/file-store.js';
 import { Scheduler } from '../src/scheduler/scheduler.js';
 import type { ScheduleStore } from '../src/scheduler/store.js';
+import { runBundled } from './bundled.js';
 import { summarize, type Summary } from './stats.js';
 
 const USAGE = `Usage: node --import tsx bench/scheduler.ts [options]
@@ -198,7 +199,8 @@ function print(results: Results): void {
 
 const settings = readSettings();
 if (settings === undefined) console.log(USAGE);
-else {
+// Run from source (tsx), this re-runs itself bundled: see ./bundled.ts.
+else if (!(await runBundled(import.meta.url))) {
   const results = await run(settings);
   if (settings.json) console.log(JSON.stringify(results, null, 2));
   else print(results);

@@ -6,14 +6,15 @@
  * @module
  */
 import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { tmuxEnvironment } from '../../src/tmux/server.js';
+import { repositoryRoot } from '../bundled.js';
 import { HISTORY_LINES } from '../fleet.js';
 import { verifyCaptures, type Captures, type Method } from './method.js';
 
 const run = promisify(execFile);
-const SCRIPT = fileURLToPath(new URL('libtmux_cycle.py', import.meta.url));
+const SCRIPT = join(repositoryRoot(), 'bench', 'field', 'libtmux_cycle.py');
 /** `python3` first; Debian's `python3-libtmux` installs for the system's own Python. */
 const PYTHONS = ['python3', '/usr/bin/python3'];
 
