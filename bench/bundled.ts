@@ -12,6 +12,7 @@ import { existsSync } from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { UsageError } from './args.js';
 
 /** The repository: the nearest folder above this module (or above its bundle, in `.cache/bench/`) with a package.json. */
 export function repositoryRoot(): string {
@@ -46,6 +47,29 @@ export async function runBundled(moduleUrl: string): Promise<boolean> {
   if (!source.endsWith('.ts')) return false;
   const outfile = await bundle(relative(repositoryRoot(), source));
   const child = spawn(process.execPath, [outfile, ...process.argv.slice(2)], { stdio: 'inherit' });
+  // Passed on, so the bundle removes its tmux servers; this process waits for it (a second Ctrl-C included).
+  const relay = (signal: NodeJS.Signals): void => void child.kill(signal);
+  process.on('SIGINT', relay);
+  process.on('SIGTERM', relay);
   process.exitCode = await new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
+  process.off('SIGINT', relay);
+  process.off('SIGTERM', relay);
   return true;
+}
+
+/**
+ * A benchmark's entry point: run bundled (see {@link runBundled}), or, in
+ * the bundle, `main`, with a usage error printed above `usage` and any other
+ * error's stack; either sets the exit code to 1.
+ *
+ * @example
+ * await runBenchmark(import.meta.url, main, USAGE);
+ */
+export async function runBenchmark(moduleUrl: string, main: () => Promise<void>, usage: string): Promise<void> {
+  if (await runBundled(moduleUrl)) return;
+  await main().catch((error: unknown) => {
+    if (error instanceof UsageError) console.error(`${error.message}\n\n${usage}`);
+    else console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+    process.exitCode = 1;
+  });
 }

@@ -19,7 +19,7 @@ import { cpus, loadavg } from 'node:os';
 import { detectTmuxVersion } from '../src/index.js';
 import { integerArgument, parseCommandLine, UsageError } from './args.js';
 import { capture, createFleet, HISTORY_LINES, paneLine, withFleetCleanup, type Fleet, type FleetPane } from './fleet.js';
-import { runBundled } from './bundled.js';
+import { runBenchmark } from './bundled.js';
 import { summarize, type Summary } from './stats.js';
 
 const USAGE = `Usage: npm run bench -- [options]
@@ -249,10 +249,4 @@ async function main(): Promise<void> {
 }
 
 // Run from source (tsx), this re-runs itself bundled: see ./bundled.ts.
-if (!(await runBundled(import.meta.url))) {
-  await main().catch((error: unknown) => {
-    if (error instanceof UsageError) console.error(`${error.message}\n\n${USAGE}`);
-    else console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-    process.exitCode = 1;
-  });
-}
+await runBenchmark(import.meta.url, main, USAGE);

@@ -35,7 +35,7 @@ import { lightAgentCommand } from '../src/testing/fake-agent/light.js';
 import { serverKey } from '../src/tmux/server.js';
 import { monitoredAgent, QUIET_ORCHESTRATOR } from '../test/health/support/fleet.js';
 import { withFleetCleanup, type Fleet } from './fleet.js';
-import { bundle, runBundled } from './bundled.js';
+import { bundle, runBenchmark } from './bundled.js';
 import { summarize, type Summary } from './stats.js';
 import { integerArgument, parseCommandLine, UsageError } from './args.js';
 import type { SoakJob, SoakSample, SoakSummary } from './soak-worker.js';
@@ -421,10 +421,4 @@ async function main(): Promise<void> {
 }
 
 // Run from source (tsx), this re-runs itself bundled: see ./bundled.ts.
-if (!(await runBundled(import.meta.url))) {
-  await main().catch((error: unknown) => {
-    if (error instanceof UsageError) console.error(`${error.message}\n\n${USAGE}`);
-    else console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-    process.exitCode = 1;
-  });
-}
+await runBenchmark(import.meta.url, main, USAGE);

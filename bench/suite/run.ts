@@ -21,7 +21,7 @@ import { renderMarkdown, speedups } from './report.js';
 import type { MethodRun, SizeRun, SuiteResults } from './results.js';
 import type { AgentFleet, MethodOptions } from '../field/method.js';
 import { parseCommandLine, UsageError } from '../args.js';
-import { runBundled } from '../bundled.js';
+import { runBenchmark } from '../bundled.js';
 
 const USAGE = `Usage: node --import tsx bench/suite/run.ts [options]
   --quick              10, 100 and 1000 agents, few cycles, process-per-command
@@ -225,10 +225,4 @@ async function main(): Promise<void> {
 }
 
 // Run from source (tsx), this re-runs itself bundled: see ../bundled.ts.
-if (!(await runBundled(import.meta.url))) {
-  await main().catch((error: unknown) => {
-    if (error instanceof UsageError) console.error(`${error.message}\n\n${USAGE}`);
-    else console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-    process.exitCode = 1;
-  });
-}
+await runBenchmark(import.meta.url, main, USAGE);
