@@ -25,6 +25,16 @@ export const MONITOR_SESSION_PREFIX = '__tmo-monitor-';
 
 const PANE_WINDOW_ROW = defineRow({ paneId: text('#{pane_id}'), windowId: text('#{window_id}') });
 
+/**
+ * How long the pause of a pane that printed waits for others, in
+ * milliseconds. Panes resumed at a `sync` print again over the next frames
+ * of their programs; sending each pause as it comes would make dozens of
+ * commands per cycle, and a command costs tmux a loop over all its panes.
+ * Meanwhile a busy pane may print once more (a notification the client
+ * reads and ignores).
+ */
+const PAUSE_BATCH_MS = 25;
+
 /** `refresh-client -A` for several panes at once (tmux 3.3a applies every `-A`). */
 function refreshPanes(paneIds: readonly string[], what: 'pause' | 'continue'): string[] {
   return ['refresh-client', ...paneIds.flatMap((paneId) => ['-A', `${paneId}:${what}`])];
@@ -39,8 +49,10 @@ function refreshPanes(paneIds: readonly string[], what: 'pause' | 'continue'): s
  * receive none.
  *
  * A pane's first `%output` marks it dirty, drops its cached screen and pauses
- * its output for this client (`refresh-client -A '%P:pause'`, batched), so a
- * busy pane costs one notification per cycle. At `sync`, the panes known
+ * its output for this client (`refresh-client -A '%P:pause'`), so a busy pane
+ * costs about one notification per cycle. A pause waits up to 25 ms to go
+ * out in one command with those of other panes that print meanwhile (or
+ * with the next `sync`): every command costs tmux a pass over all its panes. At `sync`, the panes known
  * dirty are resumed (`continue`) and captured on this client, in the one
  * write and round trip of the `sync`, so anything printed after the capture
  * is reported. Pausing rather than `off`: on tmux 3.3a,
@@ -71,7 +83,8 @@ class EventsMonitor implements MonitorStrategy {
   #steady: readonly MonitoredPane[] | undefined;
   #connection: ControlConnection | undefined;
   #session = '';
-  #flushing = false;
+  /** Sends the pauses queued since the first of them, {@link PAUSE_BATCH_MS} after it. */
+  #pauseTimer: NodeJS.Timeout | undefined;
   #closed = false;
 
   constructor(context: MonitorContext) {
@@ -244,15 +257,17 @@ class EventsMonitor implements MonitorStrategy {
     }
     this.#dirty.output(notification.paneId, Date.now());
     this.#context.screenChanged(notification.paneId);
-    if (this.#flushing) return;
-    this.#flushing = true;
-    // One refresh-client for every pane that spoke in this batch of notifications.
-    setImmediate(() => {
-      this.#flushing = false;
-      const connection = this.#connection;
-      const pauses = this.#dirty.takePauses();
-      if (connection !== undefined && pauses.length > 0) void this.#settle(connection, [connection.run(refreshPanes(pauses, 'pause'))]);
-    });
+    if (this.#pauseTimer !== undefined) return;
+    this.#pauseTimer = setTimeout(() => this.#sendPauses(), PAUSE_BATCH_MS);
+    this.#pauseTimer.unref();
+  }
+
+  /** One refresh-client for every pane whose pause is still queued (a `sync` may have sent them already). */
+  #sendPauses(): void {
+    this.#pauseTimer = undefined;
+    const connection = this.#connection;
+    const pauses = this.#dirty.takePauses();
+    if (connection !== undefined && pauses.length > 0) void this.#settle(connection, [connection.run(refreshPanes(pauses, 'pause'))]);
   }
 
   /**
@@ -271,6 +286,8 @@ class EventsMonitor implements MonitorStrategy {
   #lost(connection: ControlConnection): void {
     if (this.#connection !== connection) return;
     this.#connection = undefined;
+    clearTimeout(this.#pauseTimer);
+    this.#pauseTimer = undefined;
     this.#linked.clear();
     this.#watched = new Map();
     this.#steady = undefined;
