@@ -43,6 +43,6 @@ export const METHODS: readonly MethodEntry[] = [
     },
     run: libtmuxMethod,
   },
-  { id: 'd', label: 'this library, poll', perProcess: false, warmup: 5, unavailable: available, run: pollMethod },
-  { id: 'e', label: 'this library, events (10% active)', perProcess: false, warmup: 5, unavailable: available, run: eventsMethod },
+  { id: 'd', label: 'this library, poll', perProcess: false, warmup: 30, unavailable: available, run: pollMethod },
+  { id: 'e', label: 'this library, events (10% active)', perProcess: false, warmup: 30, unavailable: available, run: eventsMethod },
 ];
