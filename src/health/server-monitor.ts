@@ -11,6 +11,7 @@ import { isShell } from '../agents/detectors/process-exit.js';
 import type { Detection, ProcessFacts, Screen } from '../agents/state.js';
 import { ConnectionClosedError, OrchestratorError, TmuxCommandError } from '../errors.js';
 import { capturePaneCommand, displayMessageCommand, type TmuxClient } from '../tmux/client.js';
+import { ControlConnection } from '../tmux/connection.js';
 import type { CommandRunner } from '../tmux/runner.js';
 import { Deadline, EXPIRED } from './deadline.js';
 import { ObservationTimeoutError } from './errors.js';
@@ -59,6 +60,9 @@ interface PaneMemory {
  * changes without printing anything.
  */
 const COMMAND_REFRESH_CYCLES = 16;
+
+/** A pane's foreground process, as tmux names it. */
+const PROCESS_FORMAT = '#{pane_current_command}';
 
 /** A capture's result: the screen, `undefined` for a pane gone since the listing, or the error. */
 type CaptureResult = readonly string[] | undefined | OrchestratorError;
@@ -116,19 +120,15 @@ export class ServerMonitor {
     const reads = new Map<string, Promise<string | undefined>>();
     const syncReads: SyncReads = {
       capture: (paneIds, runner) => {
-        const read = (paneId: string): void => {
-          const command = this.#readCommand(paneId, runner);
-          command.catch(noop); // awaited below, unless the deadline passes first
-          reads.set(paneId, command);
-        };
-        for (const paneId of paneIds) {
-          if (captures.has(paneId)) continue;
-          read(paneId);
+        const fresh = paneIds.filter((paneId) => !captures.has(paneId));
+        const reading = new Set(fresh);
+        for (const paneId of periodic) reading.add(paneId);
+        this.#startReads([...reading], runner, reads);
+        for (const paneId of fresh) {
           const capture = this.#capture(paneId, runner);
-          capture.catch(noop);
+          capture.catch(noop); // awaited below, unless the deadline passes first
           captures.set(paneId, capture);
         }
-        for (const paneId of periodic) if (!reads.has(paneId)) read(paneId);
       },
     };
     const synced = await deadline.race(this.strategy.sync(memories.map((memory) => memory.pane), syncReads));
@@ -271,10 +271,31 @@ export class ServerMonitor {
     return commands;
   }
 
+  /**
+   * Starts reading the foreground process of each of `paneIds` on `runner`
+   * into `reads`: on a control connection, as one command sequence (one
+   * reply for all); one by one when the runner takes single commands, or
+   * when the sequence fails (a pane gone since the listing makes tmux skip
+   * the reads after it) or its reply does not line up with the panes.
+   */
+  #startReads(paneIds: readonly string[], runner: CommandRunner, reads: Map<string, Promise<string | undefined>>): void {
+    const sequence =
+      runner instanceof ControlConnection && paneIds.length > 1
+        ? runner
+            .runSequence(paneIds.map((paneId) => displayMessageCommand(`#{pane_id} ${PROCESS_FORMAT}`, paneId)))
+            .then((lines) => processesByPane(paneIds, lines), () => undefined)
+        : Promise.resolve(undefined);
+    for (const paneId of paneIds) {
+      const read = sequence.then((processes) => (processes === undefined ? this.#readCommand(paneId, runner) : processes.get(paneId)));
+      read.catch(noop); // awaited later, unless the deadline passes first
+      reads.set(paneId, read);
+    }
+  }
+
   /** The pane's foreground process, read on `runner` (or the client); `undefined` for a pane gone (its capture says so). */
   async #readCommand(paneId: string, runner?: CommandRunner): Promise<string | undefined> {
     try {
-      return (await (runner ?? this.#options.client).run(displayMessageCommand('#{pane_current_command}', paneId), { readOnly: true })).join('\n');
+      return (await (runner ?? this.#options.client).run(displayMessageCommand(PROCESS_FORMAT, paneId), { readOnly: true })).join('\n');
     } catch (error) {
       if (error instanceof TmuxCommandError) return undefined;
       if (runner !== undefined && error instanceof ConnectionClosedError) return this.#readCommand(paneId); // the strategy's connection died
@@ -338,6 +359,22 @@ export class ServerMonitor {
   #timedOut(paneId: string): AgentOutcome {
     return { ok: false, error: new ObservationTimeoutError(paneId, this.#options.observeTimeoutMs) };
   }
+}
+
+/**
+ * The process of each pane from the reply of a sequence of reads, one line
+ * `%N name` per pane in order; `undefined` when the lines do not line up
+ * with the panes (a process name holding a newline).
+ */
+function processesByPane(paneIds: readonly string[], lines: readonly string[]): Map<string, string> | undefined {
+  if (lines.length !== paneIds.length) return undefined;
+  const processes = new Map<string, string>();
+  for (const [i, paneId] of paneIds.entries()) {
+    const line = lines[i] as string;
+    if (!line.startsWith(`${paneId} `)) return undefined;
+    processes.set(paneId, line.slice(paneId.length + 1));
+  }
+  return processes;
 }
 
 /** The agent's detector's verdict; a detector that throws reads as `unknown`, with the error as evidence. */

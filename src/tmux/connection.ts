@@ -15,6 +15,7 @@ import {
   AbortedError,
   CommandTimeoutError,
   ConnectionClosedError,
+  InvalidArgumentError,
   InvalidOptionError,
   ServerNotRunningError,
   TmuxCommandError,
@@ -122,9 +123,13 @@ class PendingCommand {
   readonly #signal: AbortSignal | undefined;
   readonly #onAbort: (() => void) | undefined;
 
+  /** Output of the reply blocks taken so far, for a line of several commands. */
+  readonly #taken: string[] = [];
+
   /**
    * @param commandLine the line sent, kept for a read-only command: the key
    *   its reply is compared under with the last reply of the same line.
+   * @param blocks the reply blocks the line is answered with: one per command in it.
    */
   constructor(
     readonly argv: readonly string[],
@@ -133,6 +138,7 @@ class PendingCommand {
     resolve: (lines: string[]) => void,
     reject: (error: OrchestratorError) => void,
     signal: AbortSignal | undefined,
+    public blocks = 1,
   ) {
     this.deadline = this.started + timeoutMs;
     this.#resolve = resolve;
@@ -144,10 +150,16 @@ class PendingCommand {
     }
   }
 
+  /** Takes the output of a reply block that is not the line's last. */
+  take(lines: readonly string[]): void {
+    this.blocks--;
+    for (const line of lines) this.#taken.push(line);
+  }
+
   resolve(lines: string[]): void {
     if (!this.#settle()) return;
     publishCommand(this.argv, this.started);
-    this.#resolve(lines);
+    this.#resolve(this.#taken.length === 0 ? lines : [...this.#taken, ...lines]);
   }
 
   reject(error: OrchestratorError): void {
@@ -329,13 +341,44 @@ export class ControlConnection extends EventEmitter<ControlConnectionEvents> imp
    *   or `InvalidArgumentError` for an argument tmux cannot carry (nothing is sent).
    */
   run(argv: readonly string[], options: RunOptions = {}): Promise<string[]> {
+    return this.#send(argv, () => formatCommandLine(argv), options);
+  }
+
+  /**
+   * Runs several commands as one command line (`a ; b ; c`): tmux runs them
+   * in order and answers them all in one reply, so a batch of small reads
+   * costs one reply to parse and one promise rather than one each. Resolves
+   * with the output lines of every command, in order. When one fails, tmux
+   * skips the ones after it, and the whole rejects with its message (the
+   * error's `command` is every argument, the commands separated by `;`).
+   *
+   * @throws the errors of {@link ControlConnection.run}, and
+   *   `InvalidArgumentError` for an empty list or an empty command.
+   * @example
+   * // One reply for three reads, one line each.
+   * const names = await connection.runSequence(['%1', '%2', '%3'].map((paneId) => ['display-message', '-p', '-t', paneId, '#{pane_current_command}']));
+   */
+  runSequence(commands: readonly (readonly string[])[], options: RunOptions = {}): Promise<string[]> {
+    const argv = commands.flatMap((command, i) => (i === 0 ? command : [';', ...command]));
+    const format = (): string => {
+      if (commands.length === 0) throw new InvalidArgumentError('a command sequence needs at least one command');
+      return commands.map(formatCommandLine).join(' ; ');
+    };
+    return this.#send(argv, format, options, commands.length);
+  }
+
+  /**
+   * Sends one command line (made by `format`, which may throw), answered with
+   * `blocks` reply blocks; `argv` names it in errors and diagnostics.
+   */
+  #send(argv: readonly string[], format: () => string, options: RunOptions, blocks = 1): Promise<string[]> {
     return new Promise<string[]>((resolve, reject) => {
-      const line = formatCommandLine(argv);
+      const line = format();
       if (this.closed) throw new ConnectionClosedError(this.#closedReason ?? 'closing');
       const signal = options.signal;
       if (signal?.aborted === true) throw new AbortedError(signal.reason);
       const timeoutMs = options.timeoutMs === undefined ? this.#commandTimeoutMs : positiveNumber('timeoutMs', options.timeoutMs, this.#commandTimeoutMs);
-      const command = new PendingCommand(argv, options.readOnly === true ? line : undefined, timeoutMs, resolve, reject, signal);
+      const command = new PendingCommand(argv, options.readOnly === true ? line : undefined, timeoutMs, resolve, reject, signal, blocks);
       this.#pending.push(command);
       this.#commands++;
       this.#watchDeadline(command.deadline);
@@ -469,8 +512,14 @@ export class ControlConnection extends EventEmitter<ControlConnectionEvents> imp
   #dispatch(message: ControlMessage): void {
     if (message.kind === 'reply') {
       if (message.flags === 0) return; // not an answer to one of our commands
-      const command = this.#pending.shift();
+      const command = this.#pending.peek();
       if (command === undefined) return;
+      // A line of several commands gets a block per command; after a failed one, tmux runs none of the rest.
+      if (message.ok && command.blocks > 1) {
+        command.take(message.lines);
+        return;
+      }
+      this.#pending.shift();
       if (COMMANDS_NOTIFYING_IN_BLOCK.has(command.argv[0] ?? '')) {
         const lines = this.#emitInBlockNotifications(message.lines);
         if (message.ok) command.resolve(lines);

@@ -1,5 +1,7 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Agent } from '../../src/agents/agent.js';
+import { DIAGNOSTICS_CHANNELS, type TmuxCommandMessage } from '../../src/diagnostics.js';
 import { HealthChecker } from '../../src/health/checker.js';
 import { TmuxClient } from '../../src/tmux/client.js';
 import { MONITOR_SESSION_PREFIX } from '../../src/health/monitors/events.js';
@@ -179,6 +181,40 @@ describe('HealthChecker, events mode', () => {
       expect(line(report, active)).toMatchObject({ captured: true, state: 'working' });
       expect(line(report, idle)).toMatchObject({ captured: false, state: 'idle' });
       expect(sent).not.toContain('capture-pane');
+    }
+  });
+
+  it('reads the foreground processes of the panes it captures in one command line, answered with their screens', async () => {
+    const agents = await Promise.all(
+      [1, 2, 3].map((i) =>
+        fixture.orc.spawn({ name: `seq-${i}`, kind: 'claude-code', command: lightAgentCommand({ name: `seq-${i}`, active: true, intervalMs: 50 }), session: 'sequence' }),
+      ),
+    );
+    const health = checker({ mode: 'events' });
+    await retryUntil(
+      async () => {
+        const report = await health.check();
+        return agents.every((agent) => line(report, agent).state === 'working');
+      },
+      { description: 'the agents to be seen working' },
+    );
+    const commands: string[] = [];
+    const onCommand = (message: unknown): void => void commands.push((message as TmuxCommandMessage).command);
+    subscribe(DIAGNOSTICS_CHANNELS.tmuxCommand, onCommand);
+    try {
+      for (let i = 0; i < 3; i++) {
+        const before = await Promise.all(agents.map((agent) => fixture.client.capturePane(agent.paneId)));
+        await retryUntil(async () => (await Promise.all(agents.map((agent) => fixture.client.capturePane(agent.paneId)))).every((screen, k) => screen.join('\n') !== before[k]?.join('\n')), {
+          description: 'every agent to print',
+        });
+        commands.length = 0;
+        const report = await health.check();
+        for (const agent of agents) expect(line(report, agent)).toMatchObject({ captured: true, state: 'working' });
+        expect(commands.filter((command) => command === 'capture-pane')).toHaveLength(agents.length);
+        expect(commands.filter((command) => command === 'display-message')).toHaveLength(1);
+      }
+    } finally {
+      unsubscribe(DIAGNOSTICS_CHANNELS.tmuxCommand, onCommand);
     }
   });
 

@@ -240,6 +240,31 @@ describe('running commands', () => {
     expect(await connection.run(['display-message', '-p', 'still fine'])).toEqual(['still fine']);
   });
 
+  it('runs a sequence of commands as one line: every output in order, arguments still literal', async () => {
+    await using connection = await open();
+    const tricky = `a ; b 'c' "d" $HOME ;`;
+    const sequence = connection.runSequence([
+      ['display-message', '-p', tricky],
+      ['display-message', '-p', 'second'],
+      ['list-sessions', '-F', 'third'],
+    ]);
+    const after = connection.run(['display-message', '-p', 'after']);
+    expect(await sequence).toEqual([tricky, 'second', ...(await connection.run(['list-sessions', '-F', 'third']))]);
+    expect(await after).toEqual(['after']);
+  });
+
+  it('rejects a sequence at its failing command, whose followers tmux skips, and answers the next line', async () => {
+    await using connection = await open();
+    const commands = [['display-message', '-p', 'ran'], ['capture-pane', '-p', '-t', '%99999'], ['display-message', '-p', 'skipped']];
+    const error = await connection.runSequence(commands).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(TmuxCommandError);
+    expect((error as TmuxCommandError).tmuxMessage).toMatch(/can't find pane/);
+    expect((error as TmuxCommandError).command).toEqual([...commands[0]!, ';', ...commands[1]!, ';', ...commands[2]!]);
+    expect(await connection.run(['display-message', '-p', 'next'])).toEqual(['next']);
+    await expect(connection.runSequence([])).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(connection.runSequence([['display-message', '-p', 'x'], []])).rejects.toBeInstanceOf(InvalidArgumentError);
+  });
+
   it('times a command out and gives later commands their own replies', async () => {
     await using connection = await open();
     const chan = channel();

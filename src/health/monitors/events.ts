@@ -102,7 +102,7 @@ class EventsMonitor implements MonitorStrategy {
     const dirty = panes.filter((pane) => !pane.orphaned && this.#dirty.isDirty(pane.paneId)).map((pane) => pane.paneId);
     const resume = this.#dirty.beginCapture(dirty);
     if (resume.length > 0) commands.push(connection.run(refreshPanes(resume, 'continue')));
-    if (dirty.length > 0) reads.capture(dirty, connection);
+    reads.capture(dirty, connection); // with none dirty, still the process reads due
     const pauses = this.#dirty.takePauses();
     if (pauses.length > 0) commands.push(connection.run(refreshPanes(pauses, 'pause')));
     // The round trip: its reply comes after every %output tmux queued before it,
