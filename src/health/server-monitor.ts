@@ -273,10 +273,10 @@ export class ServerMonitor {
 
   /**
    * Starts reading the foreground process of each of `paneIds` on `runner`
-   * into `reads`: on a control connection, as one command sequence (one
-   * reply for all); one by one when the runner takes single commands, or
-   * when the sequence fails (a pane gone since the listing makes tmux skip
-   * the reads after it) or its reply does not line up with the panes.
+   * into `reads`: on a control connection, as one command line
+   * (`runSequence`); one by one when the runner takes single commands, or
+   * when the line fails or its answer does not line up with the panes (a
+   * pane gone since the listing answers with an empty line).
    */
   #startReads(paneIds: readonly string[], runner: CommandRunner, reads: Map<string, Promise<string | undefined>>): void {
     const sequence =

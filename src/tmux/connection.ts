@@ -346,11 +346,12 @@ export class ControlConnection extends EventEmitter<ControlConnectionEvents> imp
 
   /**
    * Runs several commands as one command line (`a ; b ; c`): tmux runs them
-   * in order and answers them all in one reply, so a batch of small reads
-   * costs one reply to parse and one promise rather than one each. Resolves
-   * with the output lines of every command, in order. When one fails, tmux
-   * skips the ones after it, and the whole rejects with its message (the
-   * error's `command` is every argument, the commands separated by `;`).
+   * in order and answers each with a reply block of its own, which this
+   * connection gathers, so a batch of small reads costs one promise and one
+   * diagnostics message rather than one each. Resolves with the output lines
+   * of every command, in order. When one fails, tmux skips the ones after
+   * it, and the whole rejects with its message (the error's `command` is
+   * every argument, the commands separated by `;`).
    *
    * @throws the errors of {@link ControlConnection.run}, and
    *   `InvalidArgumentError` for an empty list or an empty command.

@@ -52,10 +52,10 @@ function refreshPanes(paneIds: readonly string[], what: 'pause' | 'continue'): s
  * its output for this client (`refresh-client -A '%P:pause'`), so a busy pane
  * costs about one notification per cycle. A pause waits up to 25 ms to go
  * out in one command with those of other panes that print meanwhile (or
- * with the next `sync`): every command costs tmux a pass over all its panes. At `sync`, the panes known
- * dirty are resumed (`continue`) and captured on this client, in the one
- * write and round trip of the `sync`, so anything printed after the capture
- * is reported. Pausing rather than `off`: on tmux 3.3a,
+ * with the next `sync`): every command costs tmux a pass over all its panes.
+ * At `sync`, the panes known dirty are resumed (`continue`) and captured on
+ * this client, in the one write and round trip of the `sync`, so anything
+ * printed after the capture is reported. Pausing rather than `off`: on tmux 3.3a,
  * `off` while the pane's output is queued for the client crashes the server,
  * and on later versions panes that every client turned off stop being read.
  *
