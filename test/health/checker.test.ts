@@ -172,10 +172,8 @@ describe('HealthChecker, events mode', () => {
       description: 'the idle agent to settle',
     });
     for (let i = 0; i < 3; i++) {
-      const before = await fixture.client.capturePane(active.paneId);
-      await retryUntil(async () => (await fixture.client.capturePane(active.paneId)).join('\n') !== before.join('\n'), {
-        description: 'the active agent to print',
-      });
+      // Until the monitor has had the pane's %output (which drops its cached screen), not merely until it printed.
+      await retryUntil(() => health.screen(active) === undefined, { description: 'the monitor to see the active agent print' });
       sent.length = 0;
       const report = await health.check();
       expect(line(report, active)).toMatchObject({ captured: true, state: 'working' });
@@ -203,10 +201,8 @@ describe('HealthChecker, events mode', () => {
     subscribe(DIAGNOSTICS_CHANNELS.tmuxCommand, onCommand);
     try {
       for (let i = 0; i < 3; i++) {
-        const before = await Promise.all(agents.map((agent) => fixture.client.capturePane(agent.paneId)));
-        await retryUntil(async () => (await Promise.all(agents.map((agent) => fixture.client.capturePane(agent.paneId)))).every((screen, k) => screen.join('\n') !== before[k]?.join('\n')), {
-          description: 'every agent to print',
-        });
+        // Until the monitor has had every pane's %output (which drops its cached screen).
+        await retryUntil(() => agents.every((agent) => health.screen(agent) === undefined), { description: 'the monitor to see every agent print' });
         commands.length = 0;
         const report = await health.check();
         for (const agent of agents) expect(line(report, agent)).toMatchObject({ captured: true, state: 'working' });
@@ -328,8 +324,9 @@ describe('HealthChecker, events mode', () => {
       },
       { timeoutMs: 5_000, description: 'stuck to stall' },
     );
-    // Quiet since its last output, or since the monitor first saw it.
-    expect(report.startedAt + report.durationMs - (line(report, agent).lastOutputAt ?? watchedFrom)).toBeGreaterThanOrEqual(300);
+    // Quiet since its last output, or since the monitor first saw it. `startedAt` is Date.now(), whole
+    // milliseconds, so the cycle's end reckoned from it may fall short of the clock by up to 1 ms.
+    expect(report.startedAt + report.durationMs - (line(report, agent).lastOutputAt ?? watchedFrom)).toBeGreaterThanOrEqual(299);
     await health.check();
     expect(stalled).toEqual(['stuck']);
   });
