@@ -125,6 +125,8 @@ class PendingCommand {
 
   /** Output of the reply blocks taken so far, for a line of several commands. */
   readonly #taken: string[] = [];
+  /** Reply blocks still due for the line. */
+  #blocksLeft: number;
 
   /**
    * @param commandLine the line sent, kept for a read-only command: the key
@@ -138,8 +140,9 @@ class PendingCommand {
     resolve: (lines: string[]) => void,
     reject: (error: OrchestratorError) => void,
     signal: AbortSignal | undefined,
-    public blocks = 1,
+    blocks = 1,
   ) {
+    this.#blocksLeft = blocks;
     this.deadline = this.started + timeoutMs;
     this.#resolve = resolve;
     this.#reject = reject;
@@ -150,10 +153,12 @@ class PendingCommand {
     }
   }
 
-  /** Takes the output of a reply block that is not the line's last. */
-  take(lines: readonly string[]): void {
-    this.blocks--;
+  /** Keeps the output of a block that is not the line's last and returns `true`; `false` for the last block. */
+  take(lines: readonly string[]): boolean {
+    if (this.#blocksLeft <= 1) return false;
+    this.#blocksLeft--;
     for (const line of lines) this.#taken.push(line);
+    return true;
   }
 
   resolve(lines: string[]): void {
@@ -516,10 +521,7 @@ export class ControlConnection extends EventEmitter<ControlConnectionEvents> imp
       const command = this.#pending.peek();
       if (command === undefined) return;
       // A line of several commands gets a block per command; after a failed one, tmux runs none of the rest.
-      if (message.ok && command.blocks > 1) {
-        command.take(message.lines);
-        return;
-      }
+      if (message.ok && command.take(message.lines)) return;
       this.#pending.shift();
       if (COMMANDS_NOTIFYING_IN_BLOCK.has(command.argv[0] ?? '')) {
         const lines = this.#emitInBlockNotifications(message.lines);
