@@ -39,15 +39,18 @@ it('keeps apart panes with the same id on different servers', async () => {
   const monitored: MonitoredAgent[] = agents.map((agent, i) => monitoredAgent(agent, detector, clients[i < 2 ? 0 : 1] as TmuxClient));
   await using health = new HealthChecker({ agents: () => monitored, registry: orc.registry });
 
-  const report = await retryUntil(
+  const { report, screens } = await retryUntil(
     async () => {
       const cycle = await health.check();
-      return cycle.agents.every((line) => line.state === (line.agent.endsWith('active') ? 'working' : 'idle')) && cycle.captures === 2 ? cycle : undefined;
+      // Read right after the cycle: an active agent's next line drops its cached screen.
+      const screens = agents.map((agent) => health.screen(agent)?.join('\n'));
+      const settled = cycle.agents.every((line) => line.state === (line.agent.endsWith('active') ? 'working' : 'idle'));
+      return settled && cycle.captures === 2 && screens.every((screen) => screen !== undefined) ? { report: cycle, screens } : undefined;
     },
     // Cycles 100 ms apart: both active agents (a line every 50 ms) print between two cycles.
-    { timeoutMs: 10_000, intervalMs: 100, description: 'only the two active agents to be captured' },
+    { timeoutMs: 10_000, intervalMs: 100, description: 'only the two active agents to be captured, every screen cached' },
   );
   expect(report.servers).toBe(2);
   expect(report.agents.filter((line) => line.captured).map((line) => line.agent).sort()).toEqual(['s0-active', 's1-active']);
-  for (const agent of agents) expect(health.screen(agent)?.join('\n')).toContain(agent.name);
+  for (const [i, agent] of agents.entries()) expect(screens[i]).toContain(agent.name);
 });
