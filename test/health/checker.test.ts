@@ -63,8 +63,15 @@ describe.each(['events', 'poll'] as const)('HealthChecker, %s mode', (mode) => {
       const target = agents[round % agents.length] as Agent;
       const marker = `MARK-${mode}-${round}`;
       await fixture.client.sendText(target.paneId, `echo ${marker.slice(0, 4)}''${marker.slice(4)}\n`);
-      // Once tmux shows it, the next cycle must see it.
-      await retryUntil(async () => (await fixture.client.capturePane(target.paneId)).includes(marker), { description: marker });
+      // Once tmux shows it and the prompt after it (the shell's last output), the next cycle must see it.
+      await retryUntil(
+        async () => {
+          const lines = await fixture.client.capturePane(target.paneId);
+          const at = lines.indexOf(marker);
+          return at >= 0 && lines.slice(at + 1).some((text) => /[$#] *$/u.test(text));
+        },
+        { description: marker },
+      );
       const report = await health.check();
       expect(line(report, target).captured).toBe(true);
       expect(screenOf(target)).toContain(marker);
