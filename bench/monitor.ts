@@ -187,7 +187,8 @@ async function startFleet(size: number, settings: Settings, fleet: Fleet): Promi
     fleet.controlClients.push(await server.connect({ commandTimeoutMs: 60_000 }));
   }
   const every = settings.active === 0 ? Number.POSITIVE_INFINITY : Math.round(1 / settings.active);
-  const isActive = (i: number): boolean => i % every === 0;
+  // Agents are dealt to servers in turn; every `every`-th agent of each server is active, so each server has the same share.
+  const isActive = (i: number): boolean => Math.floor(i / serverCount) % every === 0;
   const panes: { index: number; paneId: string; server: TestServer }[] = [];
   await Promise.all(
     servers.map(async (server, s) => {

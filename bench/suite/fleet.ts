@@ -15,7 +15,7 @@ import { capture, createFleet, type Fleet } from '../fleet.js';
 export interface AgentFleetOptions {
   readonly agents: number;
   readonly servers: number;
-  /** Share of agents (0 to 1) that print output all the time, spread evenly over the fleet. */
+  /** Share of agents (0 to 1) that print output all the time, spread evenly over the fleet and over its servers. */
   readonly activeShare: number;
   /** Milliseconds between two lines of an active agent. */
   readonly intervalMs: number;
@@ -34,9 +34,15 @@ const detector = createClaudeCodeDetector();
  */
 export async function createAgentFleet(options: AgentFleetOptions, fleet: Fleet): Promise<AgentFleet> {
   await createFleet({ panes: options.agents, servers: options.servers, linesPerPane: 1, windowsPerSession: WINDOWS_PER_SESSION }, fleet);
+  // The same share on every server: agents are dealt to servers in turn, so a share taken over the whole
+  // fleet (every tenth agent) would fall on some servers only.
   const active = new Set<number>();
-  for (let index = 0; index < options.agents; index++) {
-    if (Math.floor((index + 1) * options.activeShare) > Math.floor(index * options.activeShare)) active.add(index);
+  for (let server = 0; server < options.servers; server++) {
+    const indexes = fleet.panes.filter((pane) => pane.server === server).map((pane) => pane.index);
+    indexes.sort((a, b) => a - b);
+    indexes.forEach((index, position) => {
+      if (Math.floor((position + 1) * options.activeShare) > Math.floor(position * options.activeShare)) active.add(index);
+    });
   }
   await Promise.all(
     fleet.panes.map((pane) =>
