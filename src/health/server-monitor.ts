@@ -242,12 +242,13 @@ export class ServerMonitor {
       throw error;
     }
     const at = Date.now();
-    const previous = screens.peek(paneId);
+    const memory = this.#panes.get(paneId);
+    // The screen read last: cached, or (when the strategy does not keep it) the one the detector last read.
+    const previous = screens.peek(paneId) ?? memory?.read?.lines;
     const changed = previous === undefined || !sameStrings(previous, lines);
-    // An unchanged screen keeps its cached array: the new one dies young, and a long-lived one is not replaced every cycle.
+    // An unchanged screen keeps the array read before: the new one dies young, and a long-lived one is not replaced every cycle.
     const screen = changed ? lines : previous;
     screens.set(paneId, screen, this.strategy.screenTtlMs);
-    const memory = this.#panes.get(paneId);
     if (memory !== undefined) memory.capturedAt = at;
     this.strategy.captured(paneId, changed, at);
     return screen;

@@ -160,7 +160,9 @@ describe('HealthChecker, events mode', () => {
       expect(line(report, active)).toMatchObject({ captured: true, state: 'working', health: 'healthy' });
       for (const agent of idle) expect(line(report, agent)).toMatchObject({ captured: false, state: 'idle' });
     }
-    expect(health.cache.stats().pane_content?.entries).toBeGreaterThanOrEqual(idle.length + 1);
+    for (const agent of idle) expect(health.screen(agent)).toBeDefined();
+    // Printing between every two cycles, its output stays paused, so its screen is not kept.
+    expect(health.screen(active)).toBeUndefined();
   });
 
   it('captures a pane that wrote output in the round trip of the sync, on its own client: none through the command pool', async () => {
@@ -219,6 +221,61 @@ describe('HealthChecker, events mode', () => {
     } finally {
       unsubscribe(DIAGNOSTICS_CHANNELS.tmuxCommand, onCommand);
     }
+  });
+
+  it('sends no pause or resume per cycle for an agent that prints between every two cycles', async () => {
+    const agent = await fixture.orc.spawn({
+      name: 'busy-light',
+      kind: 'claude-code',
+      command: lightAgentCommand({ name: 'busy-light', active: true, intervalMs: 20 }),
+      session: 'busy-light',
+    });
+    const health = checker({ mode: 'events', intervalMs: 100 });
+    const commands: string[] = [];
+    const onCommand = (message: unknown): void => void commands.push((message as TmuxCommandMessage).command);
+    const reports: CycleReport[] = [];
+    // From the fourth cycle on: by then it has printed between two cycles in a row, and its output is paused.
+    health.on('cycle', (report) => void (reports.push(report) === 4 && (commands.length = 0)));
+    subscribe(DIAGNOSTICS_CHANNELS.tmuxCommand, onCommand);
+    try {
+      health.start();
+      await retryUntil(() => reports.length >= 12, { timeoutMs: 20_000, description: '12 cycles' });
+      health.stop();
+      for (const report of reports.slice(4)) expect(line(report, agent)).toMatchObject({ captured: true, state: 'working' });
+      expect(commands.filter((command) => command === 'refresh-client')).toEqual([]);
+    } finally {
+      unsubscribe(DIAGNOSTICS_CHANNELS.tmuxCommand, onCommand);
+    }
+  });
+
+  it('reads an agent that prints between every two cycles afresh at each, and serves it from the cache once it is quiet', async () => {
+    const agent = await shell('busy');
+    const health = checker({ mode: 'events' });
+    await retryUntil(async () => !line(await health.check(), agent).captured, { description: 'the agent to be watched, and served from the cache' });
+    const print = async (text: string): Promise<void> => {
+      await fixture.client.sendText(agent.paneId, `echo ${text.slice(0, 4)}''${text.slice(4)}\n`);
+      await retryUntil(
+        async () => {
+          const lines = await fixture.client.capturePane(agent.paneId);
+          const at = lines.indexOf(text);
+          return at >= 0 && lines.slice(at + 1).some((row) => /[$#] *$/u.test(row));
+        },
+        { description: text },
+      );
+    };
+    for (let round = 1; round <= 5; round++) {
+      const marker = `BUSY-${round}`;
+      await print(marker);
+      const report = await health.check();
+      expect(line(report, agent).captured).toBe(true);
+      expect(screenOf(agent)).toContain(marker);
+    }
+    // Quiet: a capture finds its screen unchanged, the next resumes its output; then the cache serves it.
+    await retryUntil(async () => !line(await health.check(), agent).captured, { description: 'the quiet agent to be served from the cache' });
+    await print('BACK-1');
+    const report = await health.check();
+    expect(line(report, agent).captured).toBe(true);
+    expect(screenOf(agent)).toContain('BACK-1');
   });
 
   it('links agent windows without changing their size or listing them twice, and removes its session on close', async () => {

@@ -94,6 +94,7 @@ class EventsMonitor implements MonitorStrategy {
   async sync(panes: readonly MonitoredPane[], reads: SyncReads): Promise<ReadonlyMap<string, PaneFacts> | undefined> {
     const connection = await this.#connect();
     if (connection === undefined) return undefined;
+    this.#dirty.beginSync();
     const commands: Promise<unknown>[] = [];
     // The same panes in the same windows as at the last sync, all watched: nothing to link or unlink.
     const wanted = this.#steady !== undefined && sameLayout(this.#steady, panes) ? undefined : await this.#link(connection, panes, commands);
@@ -187,8 +188,10 @@ class EventsMonitor implements MonitorStrategy {
     await this.#settle(connection, [connection.run(refreshPanes(resume, 'continue'))]);
   }
 
-  captured(): void {
-    // Output times come from %output.
+  captured(paneId: string, changed: boolean, at: number): void {
+    this.#dirty.captured(paneId, changed, at);
+    // Still paused (busy, or held): what it prints next is not reported, so its screen is not kept.
+    if (this.#dirty.isDirty(paneId)) this.#context.screenChanged(paneId);
   }
 
   lastOutputAt(paneId: string): number | undefined {
