@@ -148,7 +148,7 @@ export type { HealthCheckerOptions } from './health/options.js';
 export type { AgentHealthEvent, AgentHealthStateEvent, HealthCheckerEvents } from './health/events.js';
 export type { AgentHealth, AgentReport, CycleReport } from './health/report.js';
 export type { MonitoredAgent } from './health/monitored-agent.js';
-export type { MonitorContext, MonitoredPane, MonitorFactory, MonitorStrategy, SyncReads } from './health/monitor.js';
+export type { MonitorContext, MonitoredPane, MonitorFactory, MonitorStrategy, SyncCaptureOptions, SyncReads } from './health/monitor.js';
 export type { PaneFacts } from './health/pane-facts.js';
 export type { MonitorMode, MonitorModes } from './health/strategy-kinds.js';
 export { BUILTIN_MONITORS } from './health/monitors/index.js';

@@ -16,7 +16,6 @@ import { classifyHealth } from './health.js';
 import type { MonitoredAgent } from './monitored-agent.js';
 import { resolveHealthCheckerOptions, type HealthCheckerOptions, type ResolvedHealthCheckerOptions } from './options.js';
 import type { AgentReport, CycleReport } from './report.js';
-import { SCREEN_LAYER, screenKey } from './screens.js';
 import type { AgentOutcome } from './server-monitor.js';
 import { ServerMonitors } from './server-monitors.js';
 
@@ -77,9 +76,13 @@ export class HealthChecker extends EventEmitter<HealthCheckerEvents> {
     return this.#lastReport;
   }
 
-  /** The agent's screen as the latest cycle read it (captured or cached), while it is in the cache. */
+  /**
+   * The agent's screen as the latest cycle that observed it read it (captured
+   * or from the cache), even if the agent has printed since; `undefined`
+   * before that. The cache holds a screen only while it is current.
+   */
   screen(agent: Agent): readonly string[] | undefined {
-    return this.cache.peek<readonly string[]>(SCREEN_LAYER, screenKey(agent.server, agent.paneId));
+    return this.#monitors.of(agent)?.screen(agent.paneId);
   }
 
   /** One agent's line in the latest cycle's report. */

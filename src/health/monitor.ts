@@ -50,13 +50,27 @@ export interface MonitorContext {
 export interface SyncReads {
   /**
    * Starts, now, on `runner`, the capture of each of `paneIds` (with a read
-   * of its foreground process), and the process reads the checker has due
-   * this cycle. Commands sent on `runner` before this call run before the
-   * captures. The checker captures these panes no more in this cycle, and
-   * does not call {@link MonitorStrategy.beforeCapture} for them: the
-   * strategy has made them ready. Call it at most once per `sync`.
+   * of its foreground process, except for `options.busy`), and the process
+   * reads the checker has due this cycle. Commands sent on `runner` before
+   * this call run before the captures. The checker captures these panes no
+   * more in this cycle, and does not call
+   * {@link MonitorStrategy.beforeCapture} for them: the strategy has made
+   * them ready. Call it at most once per `sync`.
    */
-  capture(paneIds: readonly string[], runner: CommandRunner): void;
+  capture(paneIds: readonly string[], runner: CommandRunner, options?: SyncCaptureOptions): void;
+}
+
+/** Options of {@link SyncReads.capture}. */
+export interface SyncCaptureOptions {
+  /**
+   * Panes among those captured that print at every cycle. Their foreground
+   * process is read as the checker reads quiet panes' (at least once every
+   * 16 cycles, and every cycle while a shell is in front), not with each
+   * capture: a program that keeps drawing rarely changes, and one that exits
+   * or finishes stops drawing, after which the strategy no longer names it.
+   * @default none
+   */
+  readonly busy?: readonly string[];
 }
 
 /**

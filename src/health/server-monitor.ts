@@ -54,10 +54,11 @@ interface PaneMemory {
 /**
  * A listing may leave out the panes' foreground processes (reading them is
  * most of a listing's cost in tmux). Then a pane's process is read when its
- * screen is captured, at every cycle while a shell is in front (a shell
- * agent, or a program starting or gone, whose state rests on the process),
- * and otherwise at least once every this many cycles: a program rarely
- * changes without printing anything.
+ * screen is captured (unless the strategy says the pane prints at every
+ * cycle), at every cycle while a shell is in front (a shell agent, or a
+ * program starting or gone, whose state rests on the process), and
+ * otherwise at least once every this many cycles: a program rarely changes
+ * without printing anything.
  */
 const COMMAND_REFRESH_CYCLES = 16;
 
@@ -96,6 +97,11 @@ export class ServerMonitor {
     this.#queue = new PQueue({ concurrency: options.captureConcurrency });
   }
 
+  /** The screen the latest cycle read for the pane (captured or from the cache), if any. */
+  screen(paneId: string): readonly string[] | undefined {
+    return this.#panes.get(paneId)?.read?.lines;
+  }
+
   /** One cycle for `agents` (all on this server); outcomes in the same order. */
   async observe(agents: readonly MonitoredAgent[]): Promise<AgentOutcome[]> {
     const deadline = new Deadline(this.#options.observeTimeoutMs);
@@ -119,9 +125,10 @@ export class ServerMonitor {
     const captures = new Map<string, Promise<CaptureResult>>();
     const reads = new Map<string, Promise<string | undefined>>();
     const syncReads: SyncReads = {
-      capture: (paneIds, runner) => {
+      capture: (paneIds, runner, options) => {
         const fresh = paneIds.filter((paneId) => !captures.has(paneId));
-        const reading = new Set(fresh);
+        const busy = new Set(options?.busy);
+        const reading = new Set(fresh.filter((paneId) => !busy.has(paneId)));
         for (const paneId of periodic) reading.add(paneId);
         this.#startReads([...reading], runner, reads);
         for (const paneId of fresh) {

@@ -1,4 +1,7 @@
 import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Agent } from '../../src/agents/agent.js';
 import { DIAGNOSTICS_CHANNELS, type TmuxCommandMessage } from '../../src/diagnostics.js';
@@ -6,6 +9,7 @@ import { HealthChecker } from '../../src/health/checker.js';
 import { TmuxClient } from '../../src/tmux/client.js';
 import { MONITOR_SESSION_PREFIX } from '../../src/health/monitors/events.js';
 import type { CycleReport } from '../../src/health/report.js';
+import { SCREEN_LAYER, screenKey } from '../../src/health/screens.js';
 import { retryUntil } from '../../src/testing/index.js';
 import { lightAgentCommand } from '../../src/testing/fake-agent/light.js';
 import { healthFixture, monitoredAgent, type HealthFixture } from './support/fleet.js';
@@ -33,6 +37,11 @@ function checker(options: Partial<ConstructorParameters<typeof HealthChecker>[0]
   const made = new HealthChecker({ agents: fixture.monitored, registry: fixture.orc.registry, ...options });
   checkers.push(made);
   return made;
+}
+
+/** The agent's screen in the checker's cache, which drops it when the monitor learns that the pane printed. */
+function cachedScreen(health: HealthChecker, agent: Agent): readonly string[] | undefined {
+  return health.cache.peek<readonly string[]>(SCREEN_LAYER, screenKey(agent.server, agent.paneId));
 }
 
 function line(report: CycleReport, agent: Agent) {
@@ -160,9 +169,10 @@ describe('HealthChecker, events mode', () => {
       expect(line(report, active)).toMatchObject({ captured: true, state: 'working', health: 'healthy' });
       for (const agent of idle) expect(line(report, agent)).toMatchObject({ captured: false, state: 'idle' });
     }
-    for (const agent of idle) expect(health.screen(agent)).toBeDefined();
-    // Printing between every two cycles, its output stays paused, so its screen is not kept.
-    expect(health.screen(active)).toBeUndefined();
+    for (const agent of idle) expect(cachedScreen(health, agent)).toBeDefined();
+    // Printing between every two cycles, its output stays paused, so its screen is not cached; the checker has it.
+    expect(cachedScreen(health, active)).toBeUndefined();
+    expect(health.screen(active)?.join('\n')).toContain('active output');
   });
 
   it('captures a pane that wrote output in the round trip of the sync, on its own client: none through the command pool', async () => {
@@ -182,7 +192,7 @@ describe('HealthChecker, events mode', () => {
     });
     for (let i = 0; i < 3; i++) {
       // Until the monitor has had the pane's %output (which drops its cached screen), not merely until it printed.
-      await retryUntil(() => health.screen(active) === undefined, { description: 'the monitor to see the active agent print' });
+      await retryUntil(() => cachedScreen(health, active) === undefined, { description: 'the monitor to see the active agent print' });
       sent.length = 0;
       const report = await health.check();
       expect(line(report, active)).toMatchObject({ captured: true, state: 'working' });
@@ -192,31 +202,30 @@ describe('HealthChecker, events mode', () => {
   });
 
   it('reads the foreground processes of the panes it captures in one command line, answered with their screens', async () => {
-    const agents = await Promise.all(
-      [1, 2, 3].map((i) =>
-        fixture.orc.spawn({ name: `seq-${i}`, kind: 'claude-code', command: lightAgentCommand({ name: `seq-${i}`, active: true, intervalMs: 50 }), session: 'sequence' }),
-      ),
-    );
+    // Shells running `cat`: a line typed into one prints it (twice: the echo, then cat), and nothing else does.
+    const agents = await Promise.all([1, 2, 3].map((i) => shell(`seq-${i}`)));
+    for (const agent of agents) await fixture.client.sendText(agent.paneId, 'cat\n');
+    for (const agent of agents) {
+      await retryUntil(async () => (await fixture.client.displayMessage('#{pane_current_command}', { target: agent.paneId })) === 'cat', { description: 'cat' });
+    }
     const health = checker({ mode: 'events' });
-    await retryUntil(
-      async () => {
-        const report = await health.check();
-        return agents.every((agent) => line(report, agent).state === 'working');
-      },
-      { description: 'the agents to be seen working' },
-    );
+    await retryUntil(async () => (await health.check()).captures === 0, { description: 'the agents to be served from the cache' });
     const commands: string[] = [];
     const onCommand = (message: unknown): void => void commands.push((message as TmuxCommandMessage).command);
     subscribe(DIAGNOSTICS_CHANNELS.tmuxCommand, onCommand);
     try {
-      for (let i = 0; i < 3; i++) {
+      for (let round = 1; round <= 3; round++) {
+        for (const agent of agents) await fixture.client.sendText(agent.paneId, `line-${round}\n`);
         // Until the monitor has had every pane's %output (which drops its cached screen).
-        await retryUntil(() => agents.every((agent) => health.screen(agent) === undefined), { description: 'the monitor to see every agent print' });
+        await retryUntil(() => agents.every((agent) => cachedScreen(health, agent) === undefined), { description: 'the monitor to see every agent print' });
         commands.length = 0;
         const report = await health.check();
         for (const agent of agents) expect(line(report, agent)).toMatchObject({ captured: true, state: 'working' });
         expect(commands.filter((command) => command === 'capture-pane')).toHaveLength(agents.length);
         expect(commands.filter((command) => command === 'display-message')).toHaveLength(1);
+        // A cycle without output in between: a pane that printed before two cycles in a row would be busy,
+        // its process read only on the rotation.
+        expect((await health.check()).captures).toBe(0);
       }
     } finally {
       unsubscribe(DIAGNOSTICS_CHANNELS.tmuxCommand, onCommand);
@@ -243,6 +252,8 @@ describe('HealthChecker, events mode', () => {
       health.stop();
       for (const report of reports.slice(4)) expect(line(report, agent)).toMatchObject({ captured: true, state: 'working' });
       expect(commands.filter((command) => command === 'refresh-client')).toEqual([]);
+      // Nor a read of its process with each capture: only its turn in the rotation (one cycle in 16).
+      expect(commands.filter((command) => command === 'display-message').length).toBeLessThanOrEqual(1);
     } finally {
       unsubscribe(DIAGNOSTICS_CHANNELS.tmuxCommand, onCommand);
     }
@@ -276,6 +287,38 @@ describe('HealthChecker, events mode', () => {
     const report = await health.check();
     expect(line(report, agent).captured).toBe(true);
     expect(screenOf(agent)).toContain('BACK-1');
+  });
+
+  it('reports exited, once its screen settles, a program that printed until it gave the shell back', async () => {
+    const agent = await fixture.orc.spawn({ name: 'gives-back', kind: 'claude-code', command: SHELL, session: 'gives-back' });
+    await retryUntil(async () => (await fixture.client.capturePane(agent.paneId)).some((text) => /[$#] *$/u.test(text)), { description: 'the prompt' });
+    // A light agent drawing a frame every 20 ms for 2 s, started from the shell (`timeout` in front, then the shell again).
+    const directory = await mkdtemp(join(tmpdir(), 'tmo-gives-back-'));
+    const script = join(directory, 'run.sh');
+    const quote = (argument: string): string => `'${argument.replaceAll("'", `'\\''`)}'`;
+    await writeFile(script, `${['timeout', '2', ...lightAgentCommand({ name: 'gives-back', active: true, intervalMs: 20 })].map(quote).join(' ')}\n`);
+    try {
+      const health = checker({ mode: 'events' });
+      await fixture.client.sendText(agent.paneId, `. ${script}\n`);
+      await retryUntil(async () => line(await health.check(), agent).state === 'working', { description: 'the program to be seen working' });
+      await retryUntil(async () => (await fixture.client.displayMessage('#{pane_current_command}', { target: agent.paneId })) === 'bash', {
+        description: 'the shell to be back',
+      });
+      let cycles = 0;
+      await retryUntil(
+        async () => {
+          cycles++;
+          return line(await health.check(), agent).state === 'exited';
+        },
+        { description: 'exited' },
+      );
+      // While it printed at every cycle its process was not read with its captures. After it: its last frames
+      // and the prompt; the same screen (unchanged: no longer busy); its process read (`exited`); confirmed.
+      // A program whose process is read at each capture is seen `exited` in the first cycle and confirmed in the second.
+      expect(cycles).toBeLessThanOrEqual(4);
+    } finally {
+      await rm(directory, { recursive: true, force: true });
+    }
   });
 
   it('links agent windows without changing their size or listing them twice, and removes its session on close', async () => {

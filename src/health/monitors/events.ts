@@ -49,13 +49,18 @@ function refreshPanes(paneIds: readonly string[], what: 'pause' | 'continue'): s
  * receive none.
  *
  * A pane's first `%output` marks it dirty, drops its cached screen and pauses
- * its output for this client (`refresh-client -A '%P:pause'`), so a busy pane
- * costs about one notification per cycle. A pause waits up to 25 ms to go
+ * its output for this client (`refresh-client -A '%P:pause'`), so a printing
+ * pane costs about one notification per cycle. A pause waits up to 25 ms to go
  * out in one command with those of other panes that print meanwhile (or
  * with the next `sync`): every command costs tmux a pass over all its panes.
  * At `sync`, the panes known dirty are resumed (`continue`) and captured on
  * this client, in the one write and round trip of the `sync`, so anything
- * printed after the capture is reported. Pausing rather than `off`: on tmux 3.3a,
+ * printed after the capture is reported. A pane that printed again since its
+ * capture at the previous `sync` is busy: it stays paused and is captured at
+ * every `sync` (no notification, pause or resume per cycle) until a capture
+ * finds its screen unchanged; its screen is not kept in the cache, and its
+ * foreground process is not read with each capture.
+ * Pausing rather than `off`: on tmux 3.3a,
  * `off` while the pane's output is queued for the client crashes the server,
  * and on later versions panes that every client turned off stop being read.
  *
@@ -103,7 +108,8 @@ class EventsMonitor implements MonitorStrategy {
     const dirty = panes.filter((pane) => !pane.orphaned && this.#dirty.isDirty(pane.paneId)).map((pane) => pane.paneId);
     const resume = this.#dirty.beginCapture(dirty);
     if (resume.length > 0) commands.push(connection.run(refreshPanes(resume, 'continue')));
-    reads.capture(dirty, connection); // with none dirty, still the process reads due
+    // With none dirty, still the process reads due; busy panes' processes are read as quiet panes' are.
+    reads.capture(dirty, connection, { busy: dirty.filter((paneId) => this.#dirty.isBusy(paneId)) });
     const pauses = this.#dirty.takePauses();
     if (pauses.length > 0) commands.push(connection.run(refreshPanes(pauses, 'pause')));
     // The round trip: its reply comes after every %output tmux queued before it,
