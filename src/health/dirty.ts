@@ -1,8 +1,8 @@
 /**
  * Dirty tracking for event-driven monitoring: which panes wrote output since
  * their last capture, and which panes' output the monitor's control client
- * has paused, so a busy pane costs one notification per cycle, or none once
- * it is captured at every sync.
+ * has paused, so a printing pane costs at most one notification per cycle,
+ * and none while it prints at every cycle (busy).
  *
  * @module
  */

@@ -59,10 +59,10 @@ function refreshPanes(paneIds: readonly string[], what: 'pause' | 'continue'): s
  * capture at the previous `sync` is busy: it stays paused and is captured at
  * every `sync` (no notification, pause or resume per cycle) until a capture
  * finds its screen unchanged; its screen is not kept in the cache, and its
- * foreground process is not read with each capture.
- * Pausing rather than `off`: on tmux 3.3a,
- * `off` while the pane's output is queued for the client crashes the server,
- * and on later versions panes that every client turned off stop being read.
+ * foreground process is not read with each capture. Pausing rather than
+ * `off`: on tmux 3.3a, `off` while the pane's output is queued for the
+ * client crashes the server, and on later versions panes that every client
+ * turned off stop being read.
  *
  * Each `sync` ends with a round trip on this client, so every `%output` tmux
  * sent before the cycle began has been handled. If the client dies (server
