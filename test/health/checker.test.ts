@@ -50,6 +50,23 @@ function line(report: CycleReport, agent: Agent) {
   return found;
 }
 
+/**
+ * Has a shell agent print `marker` (split on the command line, so only the
+ * output shows it whole), and waits until tmux shows it with the prompt
+ * after it: the shell's last output.
+ */
+async function printMarker(agent: Agent, marker: string): Promise<void> {
+  await fixture.client.sendText(agent.paneId, `echo ${marker.slice(0, 4)}''${marker.slice(4)}\n`);
+  await retryUntil(
+    async () => {
+      const lines = await fixture.client.capturePane(agent.paneId);
+      const at = lines.indexOf(marker);
+      return at >= 0 && lines.slice(at + 1).some((text) => /[$#] *$/u.test(text));
+    },
+    { description: marker },
+  );
+}
+
 async function shell(name: string): Promise<Agent> {
   const agent = await fixture.orc.spawn({ name, kind: 'shell', command: SHELL, session: 'health' });
   await retryUntil(async () => (await fixture.client.capturePane(agent.paneId)).some((text) => /[$#] *$/u.test(text)), {
@@ -71,16 +88,7 @@ describe.each(['events', 'poll'] as const)('HealthChecker, %s mode', (mode) => {
     for (let round = 1; round <= 5; round++) {
       const target = agents[round % agents.length] as Agent;
       const marker = `MARK-${mode}-${round}`;
-      await fixture.client.sendText(target.paneId, `echo ${marker.slice(0, 4)}''${marker.slice(4)}\n`);
-      // Once tmux shows it and the prompt after it (the shell's last output), the next cycle must see it.
-      await retryUntil(
-        async () => {
-          const lines = await fixture.client.capturePane(target.paneId);
-          const at = lines.indexOf(marker);
-          return at >= 0 && lines.slice(at + 1).some((text) => /[$#] *$/u.test(text));
-        },
-        { description: marker },
-      );
+      await printMarker(target, marker); // once tmux shows it, the next cycle must see it
       const report = await health.check();
       expect(line(report, target).captured).toBe(true);
       expect(screenOf(target)).toContain(marker);
@@ -263,27 +271,16 @@ describe('HealthChecker, events mode', () => {
     const agent = await shell('busy');
     const health = checker({ mode: 'events' });
     await retryUntil(async () => !line(await health.check(), agent).captured, { description: 'the agent to be watched, and served from the cache' });
-    const print = async (text: string): Promise<void> => {
-      await fixture.client.sendText(agent.paneId, `echo ${text.slice(0, 4)}''${text.slice(4)}\n`);
-      await retryUntil(
-        async () => {
-          const lines = await fixture.client.capturePane(agent.paneId);
-          const at = lines.indexOf(text);
-          return at >= 0 && lines.slice(at + 1).some((row) => /[$#] *$/u.test(row));
-        },
-        { description: text },
-      );
-    };
     for (let round = 1; round <= 5; round++) {
       const marker = `BUSY-${round}`;
-      await print(marker);
+      await printMarker(agent, marker);
       const report = await health.check();
       expect(line(report, agent).captured).toBe(true);
       expect(screenOf(agent)).toContain(marker);
     }
     // Quiet: a capture finds its screen unchanged, the next resumes its output; then the cache serves it.
     await retryUntil(async () => !line(await health.check(), agent).captured, { description: 'the quiet agent to be served from the cache' });
-    await print('BACK-1');
+    await printMarker(agent, 'BACK-1');
     const report = await health.check();
     expect(line(report, agent).captured).toBe(true);
     expect(screenOf(agent)).toContain('BACK-1');
