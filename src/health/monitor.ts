@@ -29,7 +29,7 @@ export interface MonitorContext {
   readonly server: TmuxServerOptions;
   /** A client of the server (the orchestrator's command pool). */
   readonly client: TmuxClient;
-  /** Drops the pane's cached screen: call it when the pane wrote output. */
+  /** Drops the pane's cached screen: call it when the pane wrote output, or when it may write output the strategy will not hear of. */
   screenChanged(paneId: string): void;
   /** How long a command of the strategy may take, in milliseconds (the checker's `observeTimeoutMs`). */
   readonly timeoutMs: number;
